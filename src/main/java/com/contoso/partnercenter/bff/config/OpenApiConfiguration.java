@@ -1,0 +1,202 @@
+package com.contoso.partnercenter.bff.config;
+
+import com.contoso.partnercenter.bff.web.Problems;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.examples.Example;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The OpenAPI document portal developers read first: bearer security, and every problem an operation can
+ * answer, each with an example, added here once instead of on every controller method.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+    private static final String BEARER = "bearer";
+    private static final String PROBLEM = "Problem";
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    @Bean
+    OpenAPI partnerCenterBffOpenApi() {
+        return new OpenAPI()
+                .info(new Info().title("Partner Center BFF").version("v1").description("""
+                                A simple, safe API over Microsoft Partner Center's customer validation and \
+                                qualification APIs, with purchase eligibility derived from the account validation \
+                                status. Every error is an RFC 9457 problem with a correlationId; send \
+                                X-Correlation-Id (a GUID) to choose it."""))
+                .components(new Components()
+                        .addSecuritySchemes(
+                                BEARER,
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .bearerFormat("JWT")
+                                        .description("A token with partner-center.read (GET) or partner-center.write"
+                                                + " (POST) in scope, scp or roles."))
+                        .addSchemas(PROBLEM, problemSchema()))
+                .addSecurityItem(new SecurityRequirement().addList(BEARER));
+    }
+
+    @Bean
+    OpenApiCustomizer problemResponses() {
+        return openApi -> openApi.getPaths()
+                .forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+                    var responses = operation.getResponses();
+                    boolean upstream = path.startsWith("/api/");
+                    Map<String, ApiResponse> problems = new LinkedHashMap<>();
+                    problems.put(
+                            "400",
+                            problem(
+                                    400,
+                                    "Invalid input (path, query or body).",
+                                    "invalid-request",
+                                    "Invalid request",
+                                    "customerId must be a GUID such as 0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a.",
+                                    false,
+                                    null));
+                    problems.put(
+                            "401",
+                            problem(
+                                    401,
+                                    "No bearer token, or not a valid one.",
+                                    "unauthorized",
+                                    "Authentication required",
+                                    "A valid bearer token for this service is required.",
+                                    false,
+                                    null));
+                    problems.put(
+                            "403",
+                            problem(
+                                    403,
+                                    "The token lacks the needed permission.",
+                                    "forbidden",
+                                    "Permission missing",
+                                    "The token does not grant the permission this operation needs (partner-center.read for reading,"
+                                            + " partner-center.write for updating).",
+                                    false,
+                                    null));
+                    if (upstream) {
+                        problems.put(
+                                "404",
+                                problem(
+                                        404,
+                                        "Partner Center has no such resource.",
+                                        "not-found",
+                                        "Not found in Partner Center",
+                                        "Account Status for the customer, 0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a was not found.",
+                                        false,
+                                        Map.of(
+                                                "upstreamErrorCode",
+                                                "600074",
+                                                "upstreamErrorName",
+                                                "AccountStatusNotFound")));
+                        problems.put(
+                                "502",
+                                problem(
+                                        502,
+                                        "Partner Center failed, answered something unreadable, or refused the"
+                                                + " service's credentials.",
+                                        "upstream-failure",
+                                        "Partner Center failed",
+                                        "Partner Center answered 500.",
+                                        true,
+                                        null));
+                        problems.put(
+                                "503",
+                                problem(
+                                        503,
+                                        "Partner Center is throttling and the wait would pass the deadline, or the"
+                                                + " circuit is open. Retry-After says when to try again.",
+                                        "throttled",
+                                        "Partner Center is throttling requests",
+                                        "Partner Center asked to wait 57 s before the next request.",
+                                        true,
+                                        null));
+                        problems.put(
+                                "504",
+                                problem(
+                                        504,
+                                        "Partner Center did not answer within the deadline.",
+                                        "upstream-timeout",
+                                        "Partner Center did not answer in time",
+                                        "Partner Center did not answer within 25.0 s.",
+                                        true,
+                                        null));
+                    }
+                    problems.forEach(responses::putIfAbsent);
+                }));
+    }
+
+    private static ApiResponse problem(
+            int status,
+            String description,
+            String type,
+            String title,
+            String detail,
+            boolean retryable,
+            Map<String, Object> upstream) {
+        Map<String, Object> example = new LinkedHashMap<>();
+        example.put("type", Problems.TYPE_PREFIX + type);
+        example.put("title", title);
+        example.put("status", status);
+        example.put("detail", detail);
+        example.put("instance", "/api/v1/customers/0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a/validation-status");
+        example.put("correlationId", "7d2456fd-2d79-46d0-9f8e-5d7ecd5f8745");
+        example.put("retryable", retryable);
+        if (upstream != null) {
+            example.putAll(upstream);
+        }
+        return new ApiResponse()
+                .description(description)
+                .content(new Content()
+                        .addMediaType(
+                                PROBLEM_JSON,
+                                new MediaType()
+                                        .schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))
+                                        .addExamples(type, new Example().value(example))));
+    }
+
+    private static Schema<?> problemSchema() {
+        return new ObjectSchema()
+                .description("An RFC 9457 problem.")
+                .addProperty("type", new StringSchema().format("uri").description("What went wrong, as a stable URN."))
+                .addProperty("title", new StringSchema())
+                .addProperty("status", new IntegerSchema())
+                .addProperty("detail", new StringSchema().description("A sentence a portal can show to a person."))
+                .addProperty("instance", new StringSchema().format("uri-reference"))
+                .addProperty("correlationId", new StringSchema().format("uuid"))
+                .addProperty("retryable", new BooleanSchema().description("Whether trying again later may succeed."))
+                .addProperty(
+                        "upstreamErrorCode",
+                        new StringSchema().description("Partner Center's error code, when it gave one."))
+                .addProperty(
+                        "upstreamErrorName",
+                        new StringSchema().description("Partner Center's error name, when it gave one."))
+                .addProperty(
+                        "errors",
+                        new Schema<>()
+                                .type("array")
+                                .description("Each invalid input, for 400.")
+                                .items(new ObjectSchema()
+                                        .addProperty("field", new StringSchema())
+                                        .addProperty("message", new StringSchema())))
+                .required(List.of("type", "title", "status", "detail", "instance", "correlationId", "retryable"));
+    }
+}

@@ -1,0 +1,114 @@
+package com.contoso.partnercenter.bff.config;
+
+import com.contoso.partnercenter.bff.web.CorrelationIdFilter;
+import com.contoso.partnercenter.bff.web.ProblemAuthenticationHandlers;
+import jakarta.servlet.DispatcherType;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.SecurityFilterChain;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The API takes JWT bearer tokens; reading needs {@code partner-center.read}, updating
+ * {@code partner-center.write}, granted as a delegated scope ({@code scope}/{@code scp}) or as an Entra ID
+ * app role ({@code roles}). Swagger UI and the OpenAPI document are open; actuator lives on the
+ * management port, which is never exposed outside the pod network.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    static final String READ = "partner-center.read";
+    static final String WRITE = "partner-center.write";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain managementSecurity(HttpSecurity http) throws Exception {
+        return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper json, ObjectProvider<JwtDecoder> jwtDecoder)
+            throws Exception {
+        if (jwtDecoder.getIfAvailable() == null) {
+            // Without an issuer or key set the API could trust no token: say which property to set.
+            throw new IllegalStateException("Set spring.security.oauth2.resourceserver.jwt.issuer-uri or"
+                    + " spring.security.oauth2.resourceserver.jwt.jwk-set-uri: the API cannot check bearer tokens"
+                    + " without one.");
+        }
+        var problems = new ProblemAuthenticationHandlers(json);
+        var authentication = new JwtAuthenticationConverter();
+        authentication.setJwtGrantedAuthoritiesConverter(SecurityConfiguration::permissions);
+        return http.authorizeHttpRequests(requests -> requests
+                        // A reactive result completes on an async dispatch of a request already authorized.
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                        .permitAll()
+                        .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/**")
+                        .hasAuthority(READ)
+                        .requestMatchers(HttpMethod.POST, "/api/v1/purchase-eligibility/batch")
+                        .hasAuthority(READ)
+                        .requestMatchers(HttpMethod.POST, "/api/**")
+                        .hasAuthority(WRITE)
+                        .anyRequest()
+                        .authenticated())
+                .oauth2ResourceServer(oauth2 -> oauth2.jwt(jwt -> jwt.jwtAuthenticationConverter(authentication))
+                        .authenticationEntryPoint(problems.entryPoint())
+                        .accessDeniedHandler(problems.accessDeniedHandler()))
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(problems.entryPoint())
+                        .accessDeniedHandler(problems.accessDeniedHandler()))
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .build();
+    }
+
+    /** Permissions from the space-separated {@code scope}/{@code scp} claim and the {@code roles} array. */
+    static Collection<GrantedAuthority> permissions(Jwt jwt) {
+        List<GrantedAuthority> authorities = new ArrayList<>();
+        for (String claim : List.of("scope", "scp", "roles")) {
+            Object value = jwt.getClaims().get(claim);
+            List<String> names = value instanceof String text
+                    ? List.of(text.trim().split("\\s+"))
+                    : value instanceof Collection<?> values
+                            ? values.stream().map(String::valueOf).toList()
+                            : List.of();
+            names.stream()
+                    .filter(name -> !name.isEmpty())
+                    .map(SimpleGrantedAuthority::new)
+                    .forEach(authorities::add);
+        }
+        return authorities;
+    }
+
+    // Ahead of Spring Security, so a 401 or 403 carries the correlation id as well.
+    @Bean
+    FilterRegistrationBean<CorrelationIdFilter> correlationIdFilter() {
+        var registration = new FilterRegistrationBean<>(new CorrelationIdFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+        return registration;
+    }
+}

@@ -1,0 +1,85 @@
+package com.contoso.partnercenter.bff.eligibility;
+
+import com.contoso.partnercenter.bff.web.CustomerId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/api/v1")
+@Tag(
+        name = "purchase eligibility",
+        description = "Whether a customer may purchase, by Partner Center's documented rule")
+class PurchaseEligibilityController {
+
+    private final PurchaseEligibilityService service;
+
+    PurchaseEligibilityController(PurchaseEligibilityService service) {
+        this.service = service;
+    }
+
+    @GetMapping("/customers/{customerId}/purchase-eligibility")
+    @Operation(
+            operationId = "getPurchaseEligibility",
+            summary = "Tell whether a customer may purchase",
+            description = """
+                    Derived from the account validation status (App+User token upstream), matched case-insensitively
+                    and ignoring spaces: Allowed → eligible; no account status (Partner Center error 600074) →
+                    eligible with accountStatus null; UnderReview, NotAllowed, Unknown → blocked; Not Ready, an
+                    empty status or any status the documented rules do not cover → blocked (fail closed). When
+                    Partner Center cannot be asked the answer is an error, never a guess. Needs partner-center.read.""")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The decision, with a reason a portal can show.",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = PurchaseEligibility.class),
+                            examples = {
+                                @ExampleObject(name = "allowed", summary = "Allowed: may purchase", value = """
+                                        {"customerId":"0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a","eligible":true,\
+                                        "accountStatus":"Allowed","reason":"The customer's account is allowed to purchase."}"""),
+                                @ExampleObject(
+                                        name = "noAccountStatus",
+                                        summary = "No account status: may purchase",
+                                        value = """
+                                        {"customerId":"0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a","eligible":true,\
+                                        "accountStatus":null,"reason":"Partner Center keeps no account status for this\
+                                         customer, so its purchases are not blocked."}"""),
+                                @ExampleObject(name = "underReview", summary = "UnderReview: blocked", value = """
+                                        {"customerId":"0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a","eligible":false,\
+                                        "accountStatus":"UnderReview","reason":"Purchases are blocked while the\
+                                         customer's account is under review."}"""),
+                                @ExampleObject(name = "notAllowed", summary = "NotAllowed: blocked", value = """
+                                        {"customerId":"0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a","eligible":false,\
+                                        "accountStatus":"NotAllowed","reason":"Purchases are blocked because the\
+                                         customer's account is not allowed to purchase."}"""),
+                                @ExampleObject(name = "unknown", summary = "Unknown: blocked", value = """
+                                        {"customerId":"0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a","eligible":false,\
+                                        "accountStatus":"Unknown","reason":"Purchases are blocked because the\
+                                         customer's account status is unknown."}"""),
+                                @ExampleObject(
+                                        name = "notCovered",
+                                        summary = "Not Ready (or any status the rules do not cover): blocked",
+                                        value = """
+                                        {"customerId":"0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a","eligible":false,\
+                                        "accountStatus":"Not Ready","reason":"Purchases are blocked because the\
+                                         account status \\"Not Ready\\" is not covered by the documented eligibility\
+                                         rules."}""")
+                            }))
+    Mono<PurchaseEligibility> purchaseEligibility(
+            @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
+                    String customerId) {
+        return service.eligibility(customerId);
+    }
+}

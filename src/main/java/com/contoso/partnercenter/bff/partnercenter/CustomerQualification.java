@@ -1,0 +1,37 @@
+package com.contoso.partnercenter.bff.partnercenter;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * One qualification of a customer. Values are strings, not enums: Partner Center adds qualifications and
+ * vetting statuses without notice, and a portal must see a new value rather than an error.
+ */
+@Schema(description = "One qualification of a customer, with its vetting state.")
+public record CustomerQualification(
+        @Schema(
+                description = "Known values: None, Education, Nonprofit, GovernmentCommunityCloud,"
+                        + " StateOwnedEntity; new values are passed through unchanged.",
+                example = "Education")
+        String qualification,
+
+        @Schema(
+                description = "Known values: Approved, InReview, Denied; new values are passed through unchanged.",
+                example = "InReview")
+        String vettingStatus,
+
+        @Schema(
+                description = "Why the vetting ended as it did, when Partner Center says.",
+                example = "Not an Education Customer")
+        String vettingReason,
+
+        @Schema(
+                description = "When the vetting started, as an ISO-8601 instant in UTC.",
+                example = "2020-12-03T10:37:38.885Z")
+        @JsonAlias("vettingCreateDate")
+        String vettingCreatedDate) {
+
+    public CustomerQualification {
+        vettingCreatedDate = UpstreamDates.normalize(vettingCreatedDate);
+    }
+}

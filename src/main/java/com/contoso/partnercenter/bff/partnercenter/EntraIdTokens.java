@@ -1,0 +1,106 @@
+package com.contoso.partnercenter.bff.partnercenter;
+
+import java.time.Instant;
+import java.util.Set;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProviderBuilder;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * Entra ID tokens for Partner Center through Spring Security's OAuth2 client: App-only by client
+ * credentials, App+User by the refresh token grant. Spring caches each token until a minute before it
+ * expires and, when Entra ID rotates the refresh token, keeps the new one for the next refresh.
+ */
+final class EntraIdTokens {
+
+    static final String GRANT_ATTRIBUTE = EntraIdTokens.class.getName() + ".grant";
+
+    // The service acts for itself, so every token belongs to this one principal.
+    private static final String PRINCIPAL = "partner-center-bff";
+
+    private final ReactiveOAuth2AuthorizedClientManager manager;
+
+    EntraIdTokens(PartnerCenterProperties.Auth auth, WebClient tokenWebClient) {
+        ClientRegistration appOnly =
+                registration(auth, Operation.Grant.APP_ONLY, AuthorizationGrantType.CLIENT_CREDENTIALS);
+        ClientRegistration appUser = registration(auth, Operation.Grant.APP_USER, AuthorizationGrantType.REFRESH_TOKEN);
+        var registrations = new InMemoryReactiveClientRegistrationRepository(appOnly, appUser);
+        var authorizedClients = new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
+
+        // Spring refreshes only an authorized client it already holds, so the configured refresh token is
+        // stored with an access token that has already expired: the first App+User call exchanges it.
+        var expired = new OAuth2AccessToken(
+                OAuth2AccessToken.TokenType.BEARER,
+                "none",
+                Instant.EPOCH,
+                Instant.EPOCH.plusSeconds(1),
+                Set.of(auth.scope()));
+        authorizedClients
+                .saveAuthorizedClient(
+                        new OAuth2AuthorizedClient(
+                                appUser, PRINCIPAL, expired, new OAuth2RefreshToken(auth.refreshToken(), null)),
+                        UsernamePasswordAuthenticationToken.unauthenticated(PRINCIPAL, null))
+                .block();
+
+        var clientCredentials = new WebClientReactiveClientCredentialsTokenResponseClient();
+        clientCredentials.setWebClient(tokenWebClient);
+        var refreshToken = new WebClientReactiveRefreshTokenTokenResponseClient();
+        refreshToken.setWebClient(tokenWebClient);
+        var providers = ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
+                .clientCredentials(c -> c.accessTokenResponseClient(clientCredentials))
+                .refreshToken(r -> r.accessTokenResponseClient(refreshToken))
+                .build();
+        var clientManager =
+                new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, authorizedClients);
+        clientManager.setAuthorizedClientProvider(providers);
+        this.manager = clientManager;
+    }
+
+    private static ClientRegistration registration(
+            PartnerCenterProperties.Auth auth, Operation.Grant grant, AuthorizationGrantType type) {
+        return ClientRegistration.withRegistrationId(grant.registrationId)
+                .clientId(auth.clientId())
+                .clientSecret(auth.clientSecret())
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                .authorizationGrantType(type)
+                .scope(auth.scope())
+                .tokenUri(auth.effectiveTokenUri().toString())
+                .build();
+    }
+
+    /** Adds the bearer token of the grant the request's operation needs. */
+    ExchangeFilterFunction filter() {
+        return (request, next) -> {
+            Operation.Grant grant = (Operation.Grant) request.attribute(GRANT_ATTRIBUTE)
+                    .orElseThrow(() -> new IllegalStateException("Partner Center request without a grant"));
+            String grantName = grant == Operation.Grant.APP_ONLY ? "App-only" : "App+User";
+            OAuth2AuthorizeRequest authorize = OAuth2AuthorizeRequest.withClientRegistrationId(grant.registrationId)
+                    .principal(PRINCIPAL)
+                    .build();
+            return manager.authorize(authorize)
+                    .onErrorMap(e -> PartnerCenterException.tokenUnavailable(grantName, e))
+                    // Empty when the refresh token was rejected earlier and Spring dropped it: only new consent helps.
+                    .switchIfEmpty(Mono.error(() -> PartnerCenterException.tokenUnavailable(grantName, null)))
+                    .flatMap(client -> next.exchange(ClientRequest.from(request)
+                            .headers(
+                                    h -> h.setBearerAuth(client.getAccessToken().getTokenValue()))
+                            .build()));
+        };
+    }
+}

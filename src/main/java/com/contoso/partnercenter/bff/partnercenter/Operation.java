@@ -1,0 +1,49 @@
+package com.contoso.partnercenter.bff.partnercenter;
+
+/**
+ * The Partner Center operations this service calls. Each has its own circuit breaker, so one failing
+ * operation cannot take the others down, and its own kind of token: Partner Center serves the validation
+ * status and the qualification update to App+User tokens only.
+ */
+public enum Operation {
+    VALIDATION_CODES(Operation.VALIDATION_CODES_NAME, Grant.APP_ONLY),
+    QUALIFICATIONS(Operation.QUALIFICATIONS_NAME, Grant.APP_ONLY),
+    QUALIFICATION_SYNC(Operation.QUALIFICATION_SYNC_NAME, Grant.APP_ONLY),
+    QUALIFICATION_UPDATE(Operation.QUALIFICATION_UPDATE_NAME, Grant.APP_USER),
+    VALIDATION_STATUS(Operation.VALIDATION_STATUS_NAME, Grant.APP_USER);
+
+    // The instance names under resilience4j.* in application.yaml and the tag of the upstream metrics.
+    public static final String VALIDATION_CODES_NAME = "validation-codes";
+    public static final String QUALIFICATIONS_NAME = "qualifications";
+    public static final String QUALIFICATION_SYNC_NAME = "qualification-sync";
+    public static final String QUALIFICATION_UPDATE_NAME = "qualification-update";
+    public static final String VALIDATION_STATUS_NAME = "validation-status";
+
+    private final String instanceName;
+    private final Grant grant;
+
+    Operation(String instanceName, Grant grant) {
+        this.instanceName = instanceName;
+        this.grant = grant;
+    }
+
+    public String instanceName() {
+        return instanceName;
+    }
+
+    Grant grant() {
+        return grant;
+    }
+
+    /** The two kinds of Entra ID token; the values are the OAuth2 client registration ids. */
+    enum Grant {
+        APP_ONLY("partner-center-app"),
+        APP_USER("partner-center-app-user");
+
+        final String registrationId;
+
+        Grant(String registrationId) {
+            this.registrationId = registrationId;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package com.contoso.partnercenter.bff.partnercenter;
+
+import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.util.UriBuilder;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one way into Partner Center. Every call carries the documented headers, the right Entra ID token,
+ * a fresh {@code MS-RequestId} and the request's correlation id; every failure comes out as a
+ * {@link PartnerCenterException} that already says what the portal should see.
+ */
+public class PartnerCenterClient {
+
+    static final String CORRELATION_ID_HEADER = "MS-CorrelationId";
+    static final String REQUEST_ID_HEADER = "MS-RequestId";
+
+    // The synchronous API answers lower case; portals get the names the rest of Partner Center uses.
+    private static final Map<String, String> CANONICAL_QUALIFICATIONS = Map.of(
+            "none", "None",
+            "education", "Education",
+            "nonprofit", "Nonprofit",
+            "governmentcommunitycloud", "GovernmentCommunityCloud",
+            "stateownedentity", "StateOwnedEntity");
+
+    private final WebClient webClient;
+    private final JsonMapper json;
+    private final Duration deadline;
+    private final Clock clock;
+
+    PartnerCenterClient(WebClient webClient, JsonMapper json, Duration deadline, Clock clock) {
+        this.webClient = webClient;
+        this.json = json;
+        this.deadline = deadline;
+        this.clock = clock;
+    }
+
+    /** {@code GET /v1/customers/all/validations}: the partner's GCC validation codes. */
+    public Mono<List<ValidationCode>> validationCodes() {
+        return call(
+                Operation.VALIDATION_CODES,
+                HttpMethod.GET,
+                uri -> uri.path("/v1/customers/all/validations").build(),
+                null,
+                body -> items(body, ValidationCode.class));
+    }
+
+    /** {@code GET /v1/customers/{id}/qualifications}: all qualifications (the asynchronous API). */
+    public Mono<List<CustomerQualification>> qualifications(String customerId) {
+        return call(
+                Operation.QUALIFICATIONS,
+                HttpMethod.GET,
+                uri -> uri.path("/v1/customers/{id}/qualifications").build(customerId),
+                null,
+                body -> items(body, CustomerQualification.class));
+    }
+
+    /** {@code GET /v1/customers/{id}/qualification}: the single value of the older synchronous API. */
+    public Mono<String> qualification(String customerId) {
+        return call(
+                Operation.QUALIFICATION_SYNC,
+                HttpMethod.GET,
+                uri -> uri.path("/v1/customers/{id}/qualification").build(customerId),
+                null,
+                PartnerCenterClient::canonicalQualification);
+    }
+
+    /** {@code POST /v1/customers/{id}/qualifications}: asks Partner Center to vet a qualification. */
+    public Mono<CustomerQualification> createQualification(String customerId, QualificationUpdate update) {
+        return call(
+                Operation.QUALIFICATION_UPDATE,
+                HttpMethod.POST,
+                uri -> {
+                    uri.path("/v1/customers/{id}/qualifications");
+                    if (update.validationCode() != null) {
+                        uri.queryParam("code", "{code}");
+                        return uri.build(customerId, update.validationCode());
+                    }
+                    return uri.build(customerId);
+                },
+                update,
+                body -> read(body, CustomerQualification.class));
+    }
+
+    /** {@code GET /v1/customers/{id}/validationStatus?type=…}: the customer's validation status. */
+    public Mono<ValidationStatus> validationStatus(String customerId, String type) {
+        return call(
+                Operation.VALIDATION_STATUS,
+                HttpMethod.GET,
+                uri -> uri.path("/v1/customers/{id}/validationStatus")
+                        .queryParam("type", "{type}")
+                        .build(customerId, type),
+                null,
+                body -> read(body, ValidationStatus.class));
+    }
+
+    private <T> Mono<T> call(
+            Operation operation,
+            HttpMethod method,
+            Function<UriBuilder, URI> uri,
+            Object body,
+            Function<JsonNode, T> reader) {
+        // Read on the caller's thread: the correlation id lives in that thread's MDC.
+        String correlationId = CorrelationId.current();
+        String requestId = UUID.randomUUID().toString();
+        WebClient.RequestBodySpec request = webClient
+                .method(method)
+                .uri(uri)
+                .attribute(EntraIdTokens.GRANT_ATTRIBUTE, operation.grant())
+                .header(CORRELATION_ID_HEADER, correlationId)
+                .header(REQUEST_ID_HEADER, requestId);
+        if (body != null) {
+            request.body(BodyInserters.fromValue(body));
+        }
+        return request.exchangeToMono(response -> answer(response, reader))
+                .timeout(deadline, Mono.error(() -> PartnerCenterException.deadlineExceeded(deadline)))
+                .onErrorMap(e -> !(e instanceof PartnerCenterException), PartnerCenterClient::translate);
+    }
+
+    private <T> Mono<T> answer(ClientResponse response, Function<JsonNode, T> reader) {
+        int status = response.statusCode().value();
+        Mono<String> body = response.bodyToMono(String.class).defaultIfEmpty("");
+        if (response.statusCode().is2xxSuccessful()) {
+            return body.mapNotNull(text -> reader.apply(parse(text)));
+        }
+        Duration retryAfter =
+                RetryAfter.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), clock);
+        return body.flatMap(text ->
+                Mono.error(PartnerCenterException.fromUpstream(status, UpstreamError.parse(json, text), retryAfter)));
+    }
+
+    private JsonNode parse(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JacksonException e) {
+            throw PartnerCenterException.malformed("not JSON", e);
+        }
+    }
+
+    private <T> T read(JsonNode node, Class<T> type) {
+        if (!node.isObject()) {
+            throw PartnerCenterException.malformed("expected a JSON object", null);
+        }
+        try {
+            return json.treeToValue(node, type);
+        } catch (JacksonException e) {
+            throw PartnerCenterException.malformed("unexpected fields", e);
+        }
+    }
+
+    // Collections come as bare arrays in the documents and as {"items": [...]} elsewhere in Partner Center.
+    private <T> List<T> items(JsonNode node, Class<T> type) {
+        JsonNode items = node.isObject() && node.has("items") ? node.get("items") : node;
+        if (!items.isArray()) {
+            throw PartnerCenterException.malformed("expected a JSON array", null);
+        }
+        List<T> result = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            result.add(read(item, type));
+        }
+        return result;
+    }
+
+    private static String canonicalQualification(JsonNode node) {
+        JsonNode value = node.isObject() ? node.get("qualification") : node;
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString()) {
+            throw PartnerCenterException.malformed("expected a qualification string", null);
+        }
+        String text = value.asString();
+        return CANONICAL_QUALIFICATIONS.getOrDefault(text.toLowerCase(Locale.ROOT), text);
+    }
+
+    private static PartnerCenterException translate(Throwable error) {
+        if (error instanceof DataBufferLimitException) {
+            return PartnerCenterException.malformed("too large", error);
+        }
+        return PartnerCenterException.unreachable(error);
+    }
+}

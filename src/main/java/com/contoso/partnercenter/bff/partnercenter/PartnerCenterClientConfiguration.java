@@ -1,0 +1,45 @@
+package com.contoso.partnercenter.bff.partnercenter;
+
+import io.netty.channel.ChannelOption;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.json.JsonMapper;
+
+@Configuration(proxyBeanMethods = false)
+class PartnerCenterClientConfiguration {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    // Built from Boot's builder so the HTTP client metrics and tracing stay attached.
+    @Bean
+    PartnerCenterClient partnerCenterClient(
+            WebClient.Builder builder, PartnerCenterProperties properties, JsonMapper json) {
+        WebClient tokenWebClient = builder.clone()
+                .clientConnector(connector(properties.auth().timeout()))
+                .build();
+        EntraIdTokens tokens = new EntraIdTokens(properties.auth(), tokenWebClient);
+        WebClient webClient = builder.clone()
+                .clientConnector(connector(null))
+                .baseUrl(properties.baseUrl().toString())
+                .defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+                .defaultHeader("MS-Contract-Version", "v1")
+                .defaultHeader("MS-PartnerCenter-Application", properties.applicationName())
+                .defaultHeader("X-Locale", properties.locale())
+                .filter(tokens.filter())
+                .build();
+        return new PartnerCenterClient(webClient, json, properties.deadline(), Clock.systemUTC());
+    }
+
+    private static ReactorClientHttpConnector connector(Duration responseTimeout) {
+        HttpClient http =
+                HttpClient.create().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis());
+        return new ReactorClientHttpConnector(responseTimeout != null ? http.responseTimeout(responseTimeout) : http);
+    }
+}

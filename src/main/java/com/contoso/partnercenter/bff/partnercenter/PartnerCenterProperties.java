@@ -1,0 +1,68 @@
+package com.contoso.partnercenter.bff.partnercenter;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything the service needs to reach Partner Center. The defaults point at the real Partner Center
+ * and Entra ID; only the credentials have to be supplied, and startup fails naming the missing one.
+ *
+ * @param baseUrl Partner Center's REST base URL.
+ * @param applicationName sent as {@code MS-PartnerCenter-Application} so Microsoft can tell our calls apart.
+ * @param locale sent as {@code X-Locale}.
+ * @param deadline the longest one inbound request may wait for Partner Center, token included.
+ * @param auth Microsoft Entra ID credentials.
+ */
+@Validated
+@ConfigurationProperties("partner-center")
+public record PartnerCenterProperties(
+        @DefaultValue("https://api.partnercenter.microsoft.com") @NotNull
+        URI baseUrl,
+
+        @DefaultValue("partner-center-bff") @NotBlank String applicationName,
+        @DefaultValue("en-US") @NotBlank String locale,
+        @DefaultValue("25s") @NotNull Duration deadline,
+        @DefaultValue @Valid @NotNull Auth auth) {
+
+    /**
+     * Microsoft Entra ID credentials of the partner's application.
+     *
+     * @param tenantId the partner's Entra ID tenant.
+     * @param clientId the application (client) id.
+     * @param clientSecret the application's client secret.
+     * @param refreshToken the App+User refresh token obtained once by consent; rotated tokens replace it in memory.
+     * @param tokenUri the token endpoint; defaults to {@code https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token}.
+     * @param scope the scope requested for both grants.
+     * @param timeout how long one token request may take before it fails with a 502.
+     */
+    public record Auth(
+            @NotBlank String tenantId,
+            @NotBlank String clientId,
+            @NotBlank String clientSecret,
+            @NotBlank String refreshToken,
+            URI tokenUri,
+
+            @DefaultValue("https://api.partnercenter.microsoft.com/.default") @NotBlank
+            String scope,
+
+            @DefaultValue("5s") @NotNull Duration timeout) {
+
+        public URI effectiveTokenUri() {
+            return tokenUri != null
+                    ? tokenUri
+                    : URI.create("https://login.microsoftonline.com/" + tenantId + "/oauth2/v2.0/token");
+        }
+
+        // Keeps the secret and the refresh token out of logs and failure messages.
+        @Override
+        public String toString() {
+            return "Auth[tenantId=" + tenantId + ", clientId=" + clientId + ", tokenUri=" + effectiveTokenUri() + "]";
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package com.contoso.partnercenter.bff.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * Builds the RFC 9457 bodies of every error this service answers, so they all carry the same members:
+ * {@code type}, {@code title}, {@code status}, {@code detail}, {@code instance}, {@code correlationId}
+ * and {@code retryable}.
+ */
+public final class Problems {
+
+    /** Problem types are URNs: stable names a portal can switch on, not pages to fetch. */
+    public static final String TYPE_PREFIX = "urn:partner-center-bff:problem:";
+
+    private Problems() {}
+
+    public static ProblemDetail create(
+            HttpStatusCode status,
+            String type,
+            String title,
+            String detail,
+            boolean retryable,
+            HttpServletRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        return complete(problem, type, retryable, request);
+    }
+
+    /** Adds what every problem of ours carries to one Spring built. */
+    static ProblemDetail complete(ProblemDetail problem, String type, boolean retryable, HttpServletRequest request) {
+        problem.setType(URI.create(TYPE_PREFIX + type));
+        try {
+            problem.setInstance(URI.create(request.getRequestURI()));
+        } catch (IllegalArgumentException notAUri) {
+            // Tomcat let through a path that is no URI; a problem without instance beats none at all.
+        }
+        problem.setProperty("correlationId", CorrelationIdFilter.of(request));
+        problem.setProperty("retryable", retryable);
+        return problem;
+    }
+
+    static String typeFor(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 400 -> "invalid-request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "request-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> status.is5xxServerError() ? "internal-error" : "client-error";
+        };
+    }
+}

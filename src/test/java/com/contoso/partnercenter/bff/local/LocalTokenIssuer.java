@@ -1,0 +1,116 @@
+package com.contoso.partnercenter.bff.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A real OAuth2 server (mock-oauth2-server) standing in for Microsoft Entra ID twice: issuer {@code portal}
+ * signs the portals' tokens for this service, issuer {@code entra} answers the service's own client
+ * credentials and refresh token grants.
+ */
+public final class LocalTokenIssuer {
+
+    public static final String PORTAL_ISSUER = "portal";
+    public static final String ENTRA_ISSUER = "entra";
+    public static final String AUDIENCE = "api://partner-center-bff";
+    /** Gets a token with read permission only; any other client id gets read and write. */
+    public static final String READER_CLIENT_ID = "portal-reader";
+
+    private static final String CONFIG = """
+            {
+              "interactiveLogin": false,
+              "rotateRefreshToken": true,
+              "tokenCallbacks": [
+                {
+                  "issuerId": "portal",
+                  "tokenExpiry": 3600,
+                  "requestMappings": [
+                    {
+                      "requestParam": "client_id",
+                      "match": "portal-reader",
+                      "claims": {"sub": "${clientId}", "aud": ["api://partner-center-bff"], "scp": "partner-center.read"}
+                    },
+                    {
+                      "requestParam": "client_id",
+                      "match": "*",
+                      "claims": {
+                        "sub": "${clientId}",
+                        "aud": ["api://partner-center-bff"],
+                        "scp": "partner-center.read partner-center.write"
+                      }
+                    }
+                  ]
+                }
+              ]
+            }
+            """;
+
+    private LocalTokenIssuer() {}
+
+    /**
+     * What a partner's admin does once in production: consent through the authorization code flow, which
+     * yields the App+User refresh token the service is configured with. Entra ID (and this issuer) accept
+     * only refresh tokens they issued, and rotate them on every use.
+     */
+    public static String consent(MockOAuth2Server server) {
+        String redirect = "http://localhost/consented";
+        HttpClient http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        try {
+            HttpResponse<Void> authorize = http.send(
+                    HttpRequest.newBuilder(server.authorizationEndpointUrl(ENTRA_ISSUER)
+                                    .newBuilder()
+                                    .addQueryParameter("client_id", "partner-center-bff-local")
+                                    .addQueryParameter("response_type", "code")
+                                    .addQueryParameter("redirect_uri", redirect)
+                                    .addQueryParameter("scope", "openid offline_access")
+                                    .addQueryParameter("state", "local")
+                                    .build()
+                                    .uri())
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            String location = authorize.headers().firstValue("Location").orElseThrow();
+            String code = UriComponentsBuilder.fromUriString(location)
+                    .build()
+                    .getQueryParams()
+                    .getFirst("code");
+            String form = "grant_type=authorization_code&code=" + code + "&redirect_uri=" + redirect
+                    + "&client_id=partner-center-bff-local&client_secret=local-client-secret";
+            HttpResponse<String> token = http.send(
+                    HttpRequest.newBuilder(server.tokenEndpointUrl(ENTRA_ISSUER).uri())
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JsonMapper.shared()
+                    .readTree(token.body())
+                    .get("refresh_token")
+                    .asString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static MockOAuth2Server start(int port) {
+        MockOAuth2Server server = new MockOAuth2Server(OAuth2Config.Companion.fromJson(CONFIG));
+        try {
+            server.start(InetAddress.getByName("127.0.0.1"), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        return server;
+    }
+}

@@ -1,0 +1,363 @@
+package com.contoso.partnercenter.bff.partnercenter;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.MDC;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Every upstream call against a real HTTP server: paths, queries, headers, tokens and error mapping. */
+class PartnerCenterClientTest {
+
+    static final String CUSTOMER = "0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a";
+    static final String TOKEN_PATH = "/tenant-1/oauth2/v2.0/token";
+
+    @RegisterExtension
+    static WireMockExtension wireMock = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
+
+    PartnerCenterClient client;
+
+    @BeforeEach
+    void setUp() {
+        client = client(wireMock.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(1));
+        wireMock.stubFor(post(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(containing("grant_type=client_credentials"))
+                .willReturn(okJson(token("app-only-token", null, 3599))));
+        wireMock.stubFor(post(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(containing("grant_type=refresh_token"))
+                .willReturn(okJson(token("app-user-token", "refresh-token-1", 3599))));
+    }
+
+    @AfterEach
+    void clearMdc() {
+        MDC.clear();
+    }
+
+    static PartnerCenterClient client(String baseUrl, Duration deadline, Duration tokenTimeout) {
+        var auth = new PartnerCenterProperties.Auth(
+                "tenant-1",
+                "client-1",
+                "secret-1",
+                "refresh-token-0",
+                URI.create(baseUrl + TOKEN_PATH),
+                "https://api.partnercenter.microsoft.com/.default",
+                tokenTimeout);
+        var properties = new PartnerCenterProperties(URI.create(baseUrl), "portal-bff-test", "de-DE", deadline, auth);
+        return new PartnerCenterClientConfiguration()
+                .partnerCenterClient(WebClient.builder(), properties, JsonMapper.shared());
+    }
+
+    static LoggedRequest single(String path) {
+        List<LoggedRequest> requests = wireMock.findAll(getRequestedFor(urlPathEqualTo(path)));
+        assertThat(requests).hasSize(1);
+        return requests.get(0);
+    }
+
+    static String token(String accessToken, String refreshToken, int expiresIn) {
+        return "{\"access_token\": \"" + accessToken + "\", \"token_type\": \"Bearer\", \"expires_in\": " + expiresIn
+                + (refreshToken != null ? ", \"refresh_token\": \"" + refreshToken + "\"" : "") + "}";
+    }
+
+    @Test
+    void validationCodesSendEveryDocumentedHeaderWithAnAppOnlyToken() {
+        wireMock.stubFor(get("/v1/customers/all/validations").willReturn(okJson("""
+                [{"partnerId": "9daaeb1c-4195-4db5-9f1d-509eb70c8c2d", "organizationName": "Contoso, Inc.",
+                  "validationId": 12345, "maxCreates": 5, "remainingCreates": null, "eTag": "W/\\"x\\""}]""")));
+        String correlationId = UUID.randomUUID().toString();
+        MDC.put(CorrelationId.MDC_KEY, correlationId);
+
+        List<ValidationCode> codes = client.validationCodes().block();
+
+        assertThat(codes)
+                .containsExactly(
+                        new ValidationCode("12345", "Contoso, Inc.", "9daaeb1c-4195-4db5-9f1d-509eb70c8c2d", 5, null));
+        LoggedRequest request = single("/v1/customers/all/validations");
+        assertThat(request.getHeader("Authorization")).isEqualTo("Bearer app-only-token");
+        assertThat(request.getHeader("Accept")).isEqualTo("application/json");
+        assertThat(request.getHeader("MS-Contract-Version")).isEqualTo("v1");
+        assertThat(request.getHeader("MS-CorrelationId")).isEqualTo(correlationId);
+        assertThat(UUID.fromString(request.getHeader("MS-RequestId"))).isNotNull();
+        assertThat(request.getHeader("MS-PartnerCenter-Application")).isEqualTo("portal-bff-test");
+        assertThat(request.getHeader("X-Locale")).isEqualTo("de-DE");
+        wireMock.verify(postRequestedFor(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(containing("grant_type=client_credentials"))
+                .withRequestBody(containing("client_id=client-1"))
+                .withRequestBody(containing("client_secret=secret-1"))
+                .withRequestBody(containing("scope=https%3A%2F%2Fapi.partnercenter.microsoft.com%2F.default")));
+    }
+
+    @Test
+    void eachCallHasItsOwnRequestIdAndTheAppOnlyTokenIsReused() {
+        wireMock.stubFor(get("/v1/customers/all/validations").willReturn(okJson("[]")));
+
+        client.validationCodes().block();
+        client.validationCodes().block();
+
+        List<LoggedRequest> calls = wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customers/all/validations")));
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).getHeader("MS-RequestId"))
+                .isNotEqualTo(calls.get(1).getHeader("MS-RequestId"));
+        assertThat(wireMock.findAll(postRequestedFor(urlPathEqualTo(TOKEN_PATH))))
+                .hasSize(1);
+    }
+
+    @Test
+    void qualificationsAcceptBothDateSpellingsAndValuesNobodyKnowsYet() {
+        wireMock.stubFor(get("/v1/customers/" + CUSTOMER + "/qualifications").willReturn(okJson("""
+                [{"qualification": "Education", "vettingStatus": "InReview", "vettingCreatedDate": "2020-12-03T10:37:38.885Z"},
+                 {"qualification": "GovernmentCommunityCloud", "vettingStatus": "Approved",
+                  "vettingCreateDate": "2021-05-06T19:59:56.6832021+00:00"},
+                 {"qualification": "SovereignCloud", "vettingStatus": "AwaitingDocuments",
+                  "vettingCreatedDate": "2024-02-01T08:00:00", "somethingNew": true},
+                 {"qualification": "StateOwnedEntity"}]""")));
+
+        List<CustomerQualification> qualifications =
+                client.qualifications(CUSTOMER).block();
+
+        assertThat(qualifications)
+                .containsExactly(
+                        new CustomerQualification("Education", "InReview", null, "2020-12-03T10:37:38.885Z"),
+                        new CustomerQualification(
+                                "GovernmentCommunityCloud", "Approved", null, "2021-05-06T19:59:56.683202100Z"),
+                        new CustomerQualification("SovereignCloud", "AwaitingDocuments", null, "2024-02-01T08:00:00Z"),
+                        new CustomerQualification("StateOwnedEntity", null, null, null));
+        assertThat(single("/v1/customers/" + CUSTOMER + "/qualifications").getHeader("Authorization"))
+                .isEqualTo("Bearer app-only-token");
+    }
+
+    @Test
+    void theSynchronousQualificationComesInCanonicalSpelling() {
+        wireMock.stubFor(
+                get("/v1/customers/" + CUSTOMER + "/qualification").willReturn(okJson("\"governmentcommunitycloud\"")));
+        assertThat(client.qualification(CUSTOMER).block()).isEqualTo("GovernmentCommunityCloud");
+
+        wireMock.stubFor(get("/v1/customers/" + CUSTOMER + "/qualification").willReturn(okJson("\"quantumcloud\"")));
+        assertThat(client.qualification(CUSTOMER).block()).isEqualTo("quantumcloud");
+    }
+
+    @Test
+    void validationStatusAsksForTheAccountTypeWithAnAppUserToken() {
+        wireMock.stubFor(get(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/validationStatus"))
+                .withQueryParam("type", equalTo("account"))
+                .willReturn(
+                        okJson("{\"type\": \"account\", \"status\": \"Not Ready\", \"lastUpdateDateTime\": \"\"}")));
+
+        ValidationStatus status = client.validationStatus(CUSTOMER, "account").block();
+
+        assertThat(status).isEqualTo(new ValidationStatus("account", "Not Ready", null));
+        assertThat(single("/v1/customers/" + CUSTOMER + "/validationStatus").getHeader("Authorization"))
+                .isEqualTo("Bearer app-user-token");
+        wireMock.verify(postRequestedFor(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(containing("grant_type=refresh_token"))
+                .withRequestBody(containing("refresh_token=refresh-token-0"))
+                .withRequestBody(containing("client_secret=secret-1")));
+    }
+
+    @Test
+    void gccQualificationSendsTheValidationCodeAsTheDocumentedQueryParameter() {
+        wireMock.stubFor(post(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/qualifications"))
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
+                                {"qualification": "GovernmentCommunityCloud", "vettingStatus": "InReview",
+                                 "vettingCreateDate": "2026-11-23T10:00:00.1234567+00:00"}""")));
+
+        CustomerQualification created = client.createQualification(
+                        CUSTOMER, new QualificationUpdate("GovernmentCommunityCloud", null, null, "12345"))
+                .block();
+
+        assertThat(created)
+                .isEqualTo(new CustomerQualification(
+                        "GovernmentCommunityCloud", "InReview", null, "2026-11-23T10:00:00.123456700Z"));
+        wireMock.verify(postRequestedFor(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/qualifications"))
+                .withQueryParam("code", equalTo("12345"))
+                .withHeader("Authorization", equalTo("Bearer app-user-token"))
+                .withHeader("Content-Type", containing("application/json"))
+                .withHeader("MS-RequestId", matching("[0-9a-f-]{36}"))
+                .withRequestBody(equalToJson("{\"qualification\": \"GovernmentCommunityCloud\"}")));
+    }
+
+    @Test
+    void classicApiFaultKeepsItsStatusAndStringCode() {
+        wireMock.stubFor(post(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/qualifications"))
+                .willReturn(aResponse()
+                        .withStatus(409)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(
+                                "{\"code\": \"2001\", \"description\": \"Qualification already exists.\", \"data\": [],"
+                                        + " \"source\": \"PartnerFD\"}")));
+
+        assertThatThrownBy(() -> client.createQualification(
+                                CUSTOMER, new QualificationUpdate("Education", "K12", null, null))
+                        .block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT);
+                    assertThat(e.getMessage()).isEqualTo("Qualification already exists.");
+                    assertThat(e.upstreamErrorCode()).isEqualTo("2001");
+                    assertThat(e.upstreamErrorName()).isNull();
+                    assertThat(e.retryable()).isFalse();
+                });
+    }
+
+    @Test
+    void newerErrorBodyWithNumericCodeIsReadAsAccountStatusNotFound() {
+        wireMock.stubFor(get(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/validationStatus"))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
+                                {"code": 600074, "message": "Account Status for the customer, x was not found.",
+                                 "description": "Account Status for the customer, x was not found.",
+                                 "errorName": "AccountStatusNotFound", "isRetryable": false,
+                                 "errorMessageExtended": "InternalErrorCode=600074"}""")));
+
+        assertThatThrownBy(() -> client.validationStatus(CUSTOMER, "account").block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND);
+                    assertThat(e.upstreamErrorCode()).isEqualTo("600074");
+                    assertThat(e.upstreamErrorName()).isEqualTo("AccountStatusNotFound");
+                    assertThat(e.isAccountStatusNotFound()).isTrue();
+                });
+    }
+
+    @Test
+    void aNotFoundWithAnotherCodeIsNotMistakenForAMissingAccountStatus() {
+        wireMock.stubFor(get(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/validationStatus"))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\": 600001, \"errorName\": \"CustomerNotFound\", \"isRetryable\": false}")));
+
+        assertThatThrownBy(() -> client.validationStatus(CUSTOMER, "account").block())
+                .isInstanceOfSatisfying(
+                        PartnerCenterException.class,
+                        e -> assertThat(e.isAccountStatusNotFound()).isFalse());
+    }
+
+    @Test
+    void throttlingBodyBecomesA503WithTheUpstreamWait() {
+        wireMock.stubFor(
+                get("/v1/customers/all/validations")
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(429)
+                                        .withHeader("Retry-After", "57")
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"statusCode\": 429, \"message\": \"Rate limit is exceeded. Try again in 57 seconds.\"}")));
+
+        assertThatThrownBy(() -> client.validationCodes().block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(57));
+                    assertThat(e.retryable()).isTrue();
+                });
+    }
+
+    @Test
+    void upstreamRefusingOurCredentialsIsABadGateway() {
+        wireMock.stubFor(get("/v1/customers/all/validations")
+                .willReturn(
+                        aResponse().withStatus(403).withBody("{\"code\": \"403\", \"description\": \"Forbidden\"}")));
+
+        assertThatThrownBy(() -> client.validationCodes().block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
+                    assertThat(e.type()).isEqualTo("upstream-credentials");
+                    assertThat(e.retryable()).isFalse();
+                });
+    }
+
+    @Test
+    void serverErrorsCarryTheUpstreamRetryableFlag() {
+        wireMock.stubFor(
+                get("/v1/customers/all/validations")
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(500)
+                                        .withBody(
+                                                "{\"code\": 600010, \"errorName\": \"RequestProcessingFailed\", \"isRetryable\": false}")));
+
+        assertThatThrownBy(() -> client.validationCodes().block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
+                    assertThat(e.upstreamErrorCode()).isEqualTo("600010");
+                    assertThat(e.retryable()).isFalse();
+                });
+    }
+
+    @Test
+    void malformedJsonIsABadGateway() {
+        wireMock.stubFor(get("/v1/customers/all/validations").willReturn(okJson("[{\"validationId\": ")));
+
+        assertThatThrownBy(() -> client.validationCodes().block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
+                    assertThat(e.type()).isEqualTo("upstream-malformed");
+                });
+    }
+
+    @Test
+    void aBodyOfTheWrongShapeIsABadGateway() {
+        wireMock.stubFor(get(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/validationStatus"))
+                .willReturn(okJson("[1, 2]")));
+
+        assertThatThrownBy(() -> client.validationStatus(CUSTOMER, "account").block())
+                .isInstanceOfSatisfying(
+                        PartnerCenterException.class, e -> assertThat(e.type()).isEqualTo("upstream-malformed"));
+    }
+
+    @Test
+    void aResetConnectionIsABadGateway() {
+        wireMock.stubFor(
+                get("/v1/customers/all/validations").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        assertThatThrownBy(() -> client.validationCodes().block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
+                    assertThat(e.type()).isEqualTo("upstream-unreachable");
+                });
+    }
+
+    @Test
+    void anAnswerPastTheDeadlineIsAGatewayTimeoutAndDoesNotWaitForIt() {
+        wireMock.stubFor(
+                get("/v1/customers/all/validations").willReturn(okJson("[]").withFixedDelay(5_000)));
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> client.validationCodes().block())
+                .isInstanceOfSatisfying(
+                        PartnerCenterException.class,
+                        e -> assertThat(e.status()).isEqualTo(HttpStatus.GATEWAY_TIMEOUT));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    }
+}
