@@ -3,7 +3,7 @@ package com.contoso.partnercenter.bff.qualification;
 import com.contoso.partnercenter.bff.partnercenter.QualificationUpdate;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.AssertTrue;
-import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -15,7 +15,7 @@ record QualificationRequest(
                 allowableValues = {"Education", "GovernmentCommunityCloud", "StateOwnedEntity"},
                 requiredMode = Schema.RequiredMode.REQUIRED,
                 example = "Education")
-        @NotBlank(message = "is required")
+        @NotNull(message = "is required")
         @Pattern(
                 regexp = "Education|GovernmentCommunityCloud|StateOwnedEntity",
                 message = "must be Education, GovernmentCommunityCloud or StateOwnedEntity")
