@@ -42,10 +42,18 @@ public record PartnerCenterProperties(
      * @param timeout how long one token request may take before it fails with a 502.
      */
     public record Auth(
-            @NotBlank String tenantId,
-            @NotBlank String clientId,
-            @NotBlank String clientSecret,
-            @NotBlank String refreshToken,
+            @NotBlank(message = "must be set: partner-center.auth.tenant-id (PARTNER_CENTER_AUTH_TENANT_ID)")
+            String tenantId,
+
+            @NotBlank(message = "must be set: partner-center.auth.client-id (PARTNER_CENTER_AUTH_CLIENT_ID)")
+            String clientId,
+
+            @NotBlank(message = "must be set: partner-center.auth.client-secret (PARTNER_CENTER_AUTH_CLIENT_SECRET)")
+            String clientSecret,
+
+            @NotBlank(message = "must be set: partner-center.auth.refresh-token (PARTNER_CENTER_AUTH_REFRESH_TOKEN)")
+            String refreshToken,
+
             URI tokenUri,
 
             @DefaultValue("https://api.partnercenter.microsoft.com/.default") @NotBlank

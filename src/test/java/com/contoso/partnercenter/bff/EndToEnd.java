@@ -1,0 +1,87 @@
+package com.contoso.partnercenter.bff;
+
+import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * What the full-stack tests share: the service's properties pointed at a running Partner Center simulator
+ * and token issuer, tokens as portals would hold them, and a plain HTTP client.
+ */
+public final class EndToEnd {
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private EndToEnd() {}
+
+    public static void register(DynamicPropertyRegistry registry, WireMockServer simulator, MockOAuth2Server issuer) {
+        registry.add("partner-center.base-url", simulator::baseUrl);
+        registry.add("partner-center.auth.tenant-id", () -> "test-tenant");
+        registry.add("partner-center.auth.client-id", () -> "partner-center-bff-local");
+        registry.add("partner-center.auth.client-secret", () -> "local-client-secret");
+        registry.add("partner-center.auth.refresh-token", () -> LocalTokenIssuer.consent(issuer));
+        registry.add(
+                "partner-center.auth.token-uri",
+                () -> issuer.tokenEndpointUrl(LocalTokenIssuer.ENTRA_ISSUER).toString());
+        registry.add(
+                "spring.security.oauth2.resourceserver.jwt.issuer-uri",
+                () -> issuer.issuerUrl(LocalTokenIssuer.PORTAL_ISSUER).toString());
+        registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> LocalTokenIssuer.AUDIENCE);
+        registry.add("management.server.port", () -> "0");
+    }
+
+    /** A portal's token from the portal issuer, with the given claims and lifetime in seconds. */
+    public static String token(
+            MockOAuth2Server issuer, List<String> audience, Map<String, Object> claims, long expiry) {
+        return issuer.issueToken(
+                        LocalTokenIssuer.PORTAL_ISSUER,
+                        "portal",
+                        new DefaultOAuth2TokenCallback(
+                                LocalTokenIssuer.PORTAL_ISSUER, "portal", "JWT", audience, claims, expiry))
+                .serialize();
+    }
+
+    public static String readerToken(MockOAuth2Server issuer) {
+        return token(issuer, List.of(LocalTokenIssuer.AUDIENCE), Map.of("scp", "partner-center.read"), 3600);
+    }
+
+    public static HttpResponse<String> get(String url, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.GET().build());
+    }
+
+    public static HttpResponse<String> post(String url, String token, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package com.contoso.partnercenter.bff;
+
+import static com.contoso.partnercenter.bff.EndToEnd.get;
+import static com.contoso.partnercenter.bff.EndToEnd.post;
+import static com.contoso.partnercenter.bff.EndToEnd.token;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
+import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The whole service over HTTP with real tokens from a real OAuth2 server. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class InboundSecurityTest {
+
+    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
+    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
+    static final String ELIGIBILITY =
+            "/api/v1/customers/" + PartnerCenterSimulator.UNDER_REVIEW + "/purchase-eligibility";
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        EndToEnd.register(registry, simulator, issuer);
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.stop();
+        issuer.shutdown();
+    }
+
+    String api(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return JsonMapper.shared().readTree(response.body());
+    }
+
+    @Test
+    void aDelegatedReadScopeReadsThroughTheWholeStack() {
+        HttpResponse<String> response = get(api(ELIGIBILITY), EndToEnd.readerToken(issuer));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response).get("eligible").asBoolean()).isFalse();
+        assertThat(json(response).get("accountStatus").asString()).isEqualTo("UnderReview");
+    }
+
+    @Test
+    void anAppRoleInTheRolesClaimIsAPermissionToo() {
+        String token = token(
+                issuer, List.of(LocalTokenIssuer.AUDIENCE), Map.of("roles", List.of("partner-center.read")), 3600);
+
+        assertThat(get(api(ELIGIBILITY), token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theScopeClaimIsReadAsWellAsScp() {
+        String token =
+                token(issuer, List.of(LocalTokenIssuer.AUDIENCE), Map.of("scope", "openid partner-center.read"), 3600);
+
+        assertThat(get(api(ELIGIBILITY), token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void noTokenIsUnauthorized() {
+        HttpResponse<String> response = get(api(ELIGIBILITY), null);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+    }
+
+    @Test
+    void anExpiredTokenIsUnauthorized() {
+        String token = token(issuer, List.of(LocalTokenIssuer.AUDIENCE), Map.of("scp", "partner-center.read"), -300);
+
+        HttpResponse<String> response = get(api(ELIGIBILITY), token);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).doesNotContain(token);
+    }
+
+    @Test
+    void aTokenForAnotherAudienceIsUnauthorized() {
+        String token = token(issuer, List.of("api://some-other-service"), Map.of("scp", "partner-center.read"), 3600);
+
+        assertThat(get(api(ELIGIBILITY), token).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aTokenOfAnotherIssuerIsUnauthorized() {
+        String foreign = issuer.issueToken(
+                        LocalTokenIssuer.ENTRA_ISSUER,
+                        "portal",
+                        new no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback(
+                                LocalTokenIssuer.ENTRA_ISSUER,
+                                "portal",
+                                "JWT",
+                                List.of(LocalTokenIssuer.AUDIENCE),
+                                Map.of("scp", "partner-center.read"),
+                                3600))
+                .serialize();
+
+        assertThat(get(api(ELIGIBILITY), foreign).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aTokenWithoutTheNeededPermissionIsForbidden() {
+        String token = token(issuer, List.of(LocalTokenIssuer.AUDIENCE), Map.of("scp", "openid"), 3600);
+        assertThat(get(api(ELIGIBILITY), token).statusCode()).isEqualTo(403);
+
+        HttpResponse<String> write = post(
+                api("/api/v1/customers/" + PartnerCenterSimulator.ALLOWED + "/qualifications"),
+                EndToEnd.readerToken(issuer),
+                "{\"qualification\": \"Education\"}");
+        assertThat(write.statusCode()).isEqualTo(403);
+        assertThat(json(write).get("type").asString()).isEqualTo("urn:partner-center-bff:problem:forbidden");
+    }
+
+    @Test
+    void theWritePermissionUpdatesAQualification() {
+        String token = token(
+                issuer, List.of(LocalTokenIssuer.AUDIENCE), Map.of("roles", List.of("partner-center.write")), 3600);
+
+        HttpResponse<String> response = post(
+                api("/api/v1/customers/" + PartnerCenterSimulator.ALLOWED + "/qualifications"),
+                token,
+                "{\"qualification\": \"StateOwnedEntity\"}");
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(json(response).get("qualification").asString()).isEqualTo("StateOwnedEntity");
+        assertThat(json(response).get("vettingStatus").asString()).isEqualTo("InReview");
+    }
+
+    @Test
+    void swaggerUiAndTheOpenApiDocumentAreOpen() {
+        assertThat(get(api("/swagger-ui/index.html"), null).statusCode()).isEqualTo(200);
+        HttpResponse<String> docs = get(api("/v3/api-docs"), null);
+        assertThat(docs.statusCode()).isEqualTo(200);
+        JsonNode document = json(docs);
+        assertThat(document.get("openapi").asString()).startsWith("3.");
+        assertThat(document.at("/components/securitySchemes/bearer/scheme").asString())
+                .isEqualTo("bearer");
+        assertThat(document.get("paths").propertyNames())
+                .contains(
+                        "/api/v1/gcc-validation-codes",
+                        "/api/v1/customers/{customerId}/qualifications",
+                        "/api/v1/customers/{customerId}/qualification",
+                        "/api/v1/customers/{customerId}/validation-status",
+                        "/api/v1/customers/{customerId}/purchase-eligibility");
+    }
+
+    @Test
+    void actuatorAnswersOnTheManagementPortOnly() {
+        String management = "http://127.0.0.1:" + managementPort;
+        assertThat(get(management + "/actuator/health/liveness", null).statusCode())
+                .isEqualTo(200);
+        assertThat(get(management + "/actuator/health/readiness", null).statusCode())
+                .isEqualTo(200);
+        assertThat(get(management + "/actuator/info", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> prometheus = get(management + "/actuator/prometheus", null);
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.body())
+                .contains("http_server_requests", "jvm_memory_used_bytes", "application=\"partner-center-bff\"");
+        // Not exposed: nothing but health, info and prometheus answers, even on the management port.
+        assertThat(get(management + "/actuator/env", null).statusCode()).isIn(401, 404);
+
+        assertThat(get(api("/actuator/health"), EndToEnd.readerToken(issuer)).statusCode())
+                .isEqualTo(404);
+    }
+}

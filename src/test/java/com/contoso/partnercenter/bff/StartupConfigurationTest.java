@@ -1,0 +1,47 @@
+package com.contoso.partnercenter.bff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** Outside the local run, a service without its credentials must not start, and must say what is missing. */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupConfigurationTest {
+
+    static SpringApplicationBuilder application(String... properties) {
+        return new SpringApplicationBuilder(PartnerCenterBffApplication.class)
+                .properties("server.port=0", "management.server.port=0")
+                .properties(properties);
+    }
+
+    @Test
+    void missingCredentialsStopStartupNamingEachProperty(CapturedOutput output) {
+        assertThatThrownBy(() -> application(
+                                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:9/keys",
+                                "partner-center.auth.tenant-id=contoso",
+                                "partner-center.auth.client-id=app")
+                        .run())
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("partner-center.auth.client-secret", "partner-center.auth.refresh-token")
+                .doesNotContain("partner-center.auth.client-id (");
+    }
+
+    @Test
+    void noWayToCheckTokensStopsStartupNamingTheProperties() {
+        assertThatThrownBy(() -> application(
+                                "partner-center.auth.tenant-id=contoso",
+                                "partner-center.auth.client-id=app",
+                                "partner-center.auth.client-secret=secret",
+                                "partner-center.auth.refresh-token=refresh")
+                        .run())
+                .rootCause()
+                .hasMessageContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri");
+    }
+}
