@@ -35,6 +35,11 @@ public enum Operation {
         return grant;
     }
 
+    /** Only the update changes anything in Partner Center; the GETs may be repeated freely. */
+    boolean idempotent() {
+        return this != QUALIFICATION_UPDATE;
+    }
+
     /** The two kinds of Entra ID token; the values are the OAuth2 client registration ids. */
     enum Grant {
         APP_ONLY("partner-center-app"),

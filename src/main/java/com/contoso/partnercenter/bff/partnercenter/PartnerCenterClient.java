@@ -1,6 +1,7 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import java.net.ConnectException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,14 +42,14 @@ public class PartnerCenterClient {
             "stateownedentity", "StateOwnedEntity");
 
     private final WebClient webClient;
+    private final UpstreamResilience resilience;
     private final JsonMapper json;
-    private final Duration deadline;
     private final Clock clock;
 
-    PartnerCenterClient(WebClient webClient, JsonMapper json, Duration deadline, Clock clock) {
+    PartnerCenterClient(WebClient webClient, UpstreamResilience resilience, JsonMapper json, Clock clock) {
         this.webClient = webClient;
+        this.resilience = resilience;
         this.json = json;
-        this.deadline = deadline;
         this.clock = clock;
     }
 
@@ -119,6 +120,7 @@ public class PartnerCenterClient {
             Function<JsonNode, T> reader) {
         // Read on the caller's thread: the correlation id lives in that thread's MDC.
         String correlationId = CorrelationId.current();
+        // One request id per logical call, on every attempt: Partner Center uses it to spot a repeated request.
         String requestId = UUID.randomUUID().toString();
         WebClient.RequestBodySpec request = webClient
                 .method(method)
@@ -129,9 +131,11 @@ public class PartnerCenterClient {
         if (body != null) {
             request.body(BodyInserters.fromValue(body));
         }
-        return request.exchangeToMono(response -> answer(response, reader))
-                .timeout(deadline, Mono.error(() -> PartnerCenterException.deadlineExceeded(deadline)))
-                .onErrorMap(e -> !(e instanceof PartnerCenterException), PartnerCenterClient::translate);
+        return resilience.call(
+                operation,
+                correlationId,
+                () -> request.exchangeToMono(response -> answer(response, reader))
+                        .onErrorMap(e -> !(e instanceof PartnerCenterException), PartnerCenterClient::translate));
     }
 
     private <T> Mono<T> answer(ClientResponse response, Function<JsonNode, T> reader) {
@@ -194,6 +198,12 @@ public class PartnerCenterClient {
         if (error instanceof DataBufferLimitException) {
             return PartnerCenterException.malformed("too large", error);
         }
-        return PartnerCenterException.unreachable(error);
+        // A refused connection is the one failure that proves Partner Center never saw the request.
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException) {
+                return PartnerCenterException.unreachable(error, false);
+            }
+        }
+        return PartnerCenterException.unreachable(error, true);
     }
 }

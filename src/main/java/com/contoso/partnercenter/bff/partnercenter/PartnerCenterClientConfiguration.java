@@ -1,5 +1,10 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +25,14 @@ class PartnerCenterClientConfiguration {
     // Built from Boot's builder so the HTTP client metrics and tracing stay attached.
     @Bean
     PartnerCenterClient partnerCenterClient(
-            WebClient.Builder builder, PartnerCenterProperties properties, JsonMapper json) {
+            WebClient.Builder builder,
+            PartnerCenterProperties properties,
+            JsonMapper json,
+            RetryRegistry retries,
+            CircuitBreakerRegistry circuitBreakers,
+            BulkheadRegistry bulkheads,
+            TimeLimiterRegistry timeLimiters,
+            MeterRegistry meters) {
         WebClient tokenWebClient = builder.clone()
                 .clientConnector(connector(properties.auth().timeout()))
                 .build();
@@ -34,7 +46,9 @@ class PartnerCenterClientConfiguration {
                 .defaultHeader("X-Locale", properties.locale())
                 .filter(tokens.filter())
                 .build();
-        return new PartnerCenterClient(webClient, json, properties.deadline(), Clock.systemUTC());
+        var resilience = new UpstreamResilience(
+                retries, circuitBreakers, bulkheads, timeLimiters, meters, properties.deadline(), Clock.systemUTC());
+        return new PartnerCenterClient(webClient, resilience, json, Clock.systemUTC());
     }
 
     private static ReactorClientHttpConnector connector(Duration responseTimeout) {

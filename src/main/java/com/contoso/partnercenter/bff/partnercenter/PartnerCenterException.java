@@ -18,9 +18,10 @@ public class PartnerCenterException extends RuntimeException {
     private final String title;
     private final boolean retryable;
     private final int upstreamStatus;
-    private final String upstreamErrorCode;
-    private final String upstreamErrorName;
+    private final UpstreamError error;
     private final Duration retryAfter;
+    private final boolean reachedUpstream;
+    private final boolean pastDeadline;
 
     private PartnerCenterException(
             HttpStatus status,
@@ -28,23 +29,33 @@ public class PartnerCenterException extends RuntimeException {
             String title,
             String detail,
             boolean retryable,
-            int upstreamStatus,
-            UpstreamError error,
-            Duration retryAfter,
+            Answer answer,
             Throwable cause) {
         super(detail, cause);
         this.status = status;
         this.type = type;
         this.title = title;
         this.retryable = retryable;
-        this.upstreamStatus = upstreamStatus;
-        this.upstreamErrorCode = error.code();
-        this.upstreamErrorName = error.errorName();
-        this.retryAfter = retryAfter;
+        this.upstreamStatus = answer.status();
+        this.error = answer.error();
+        this.retryAfter = answer.retryAfter();
+        this.reachedUpstream = answer.reachedUpstream();
+        this.pastDeadline = answer.pastDeadline();
+    }
+
+    /** What Partner Center said, as far as it said anything, and whether its wait was refused. */
+    private record Answer(
+            int status, UpstreamError error, Duration retryAfter, boolean reachedUpstream, boolean pastDeadline) {
+        static final Answer NONE = new Answer(0, UpstreamError.NONE, null, true, false);
+
+        Answer(int status, UpstreamError error, Duration retryAfter, boolean reachedUpstream) {
+            this(status, error, retryAfter, reachedUpstream, false);
+        }
     }
 
     /** Partner Center answered with an error status. */
     public static PartnerCenterException fromUpstream(int upstreamStatus, UpstreamError error, Duration retryAfter) {
+        var answer = new Answer(upstreamStatus, error, retryAfter, true);
         boolean retryable = error.isRetryable() != null
                 ? error.isRetryable()
                 : upstreamStatus == 408 || upstreamStatus == 429 || upstreamStatus >= 500;
@@ -56,9 +67,7 @@ public class PartnerCenterException extends RuntimeException {
                         "Not found in Partner Center",
                         error.describe("Partner Center has no such resource."),
                         false,
-                        upstreamStatus,
-                        error,
-                        null,
+                        answer,
                         null);
             case 400, 409, 412 ->
                 new PartnerCenterException(
@@ -67,9 +76,7 @@ public class PartnerCenterException extends RuntimeException {
                         "Rejected by Partner Center",
                         error.describe("Partner Center rejected the request."),
                         retryable,
-                        upstreamStatus,
-                        error,
-                        null,
+                        answer,
                         null);
             case 401, 403 ->
                 new PartnerCenterException(
@@ -80,39 +87,46 @@ public class PartnerCenterException extends RuntimeException {
                                 + ": the service's Entra ID application, its permissions or the consent behind its"
                                 + " refresh token need an operator's attention.",
                         false,
-                        upstreamStatus,
-                        error,
-                        null,
+                        answer,
                         null);
-            case 429 -> throttled(error, retryAfter);
+            case 429 ->
+                new PartnerCenterException(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "throttled",
+                        "Partner Center is throttling requests",
+                        retryAfter != null
+                                ? "Partner Center asked to wait " + retryAfter.toSeconds()
+                                        + " s before the next request."
+                                : "Partner Center asked to slow down.",
+                        true,
+                        answer,
+                        null);
             default ->
                 new PartnerCenterException(
                         HttpStatus.BAD_GATEWAY,
                         "upstream-failure",
                         "Partner Center failed",
-                        "Partner Center answered " + upstreamStatus + ". " + error.describe(""),
+                        ("Partner Center answered " + upstreamStatus + ". " + error.describe("")).strip(),
                         retryable,
-                        upstreamStatus,
-                        error,
-                        retryAfter,
+                        answer,
                         null);
         };
     }
 
-    /** Throttled by Partner Center and the wait is longer than we may take. */
-    public static PartnerCenterException throttled(UpstreamError error, Duration retryAfter) {
+    /**
+     * Partner Center asked us to wait longer than the request's deadline allows: fail at once and pass its
+     * wait on to the portal instead of holding the request open for nothing.
+     */
+    static PartnerCenterException waitPastDeadline(PartnerCenterException cause) {
         return new PartnerCenterException(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "throttled",
-                "Partner Center is throttling requests",
-                retryAfter != null
-                        ? "Partner Center asked to wait " + retryAfter.toSeconds() + " s before the next request."
-                        : "Partner Center asked to slow down.",
+                "Partner Center asked to wait",
+                "Partner Center asked to wait " + cause.retryAfter.toSeconds()
+                        + " s before the next request, longer than this request may take.",
                 true,
-                429,
-                error,
-                retryAfter,
-                null);
+                new Answer(cause.upstreamStatus, cause.error, cause.retryAfter, true, true),
+                cause);
     }
 
     /** The answer was not what Partner Center documents (not JSON, wrong shape, cut short). */
@@ -123,38 +137,71 @@ public class PartnerCenterException extends RuntimeException {
                 "Malformed answer from Partner Center",
                 "Partner Center's answer could not be read: " + what + ".",
                 true,
-                0,
-                UpstreamError.NONE,
-                null,
+                Answer.NONE,
                 cause);
     }
 
     /** No connection, or the connection broke before an answer was read. */
-    public static PartnerCenterException unreachable(Throwable cause) {
+    public static PartnerCenterException unreachable(Throwable cause, boolean reachedUpstream) {
         return new PartnerCenterException(
                 HttpStatus.BAD_GATEWAY,
                 "upstream-unreachable",
                 "Partner Center could not be reached",
-                "The connection to Partner Center failed before it answered.",
+                reachedUpstream
+                        ? "The connection to Partner Center broke before it answered."
+                        : "No connection to Partner Center could be made.",
                 true,
-                0,
-                UpstreamError.NONE,
-                null,
+                new Answer(0, UpstreamError.NONE, null, reachedUpstream),
                 cause);
     }
 
-    /** Partner Center did not answer within the request's deadline. */
+    /** One attempt took longer than its time limit. */
+    static PartnerCenterException attemptTimedOut(Duration limit, Throwable cause) {
+        return new PartnerCenterException(
+                HttpStatus.GATEWAY_TIMEOUT,
+                "upstream-timeout",
+                "Partner Center did not answer in time",
+                "Partner Center did not answer within " + seconds(limit) + " s.",
+                true,
+                Answer.NONE,
+                cause);
+    }
+
+    /** Partner Center did not answer within the request's deadline, retries included. */
     public static PartnerCenterException deadlineExceeded(Duration deadline) {
         return new PartnerCenterException(
                 HttpStatus.GATEWAY_TIMEOUT,
                 "upstream-timeout",
                 "Partner Center did not answer in time",
-                "Partner Center did not answer within " + deadline.toMillis() / 1000.0 + " s.",
+                "Partner Center did not answer within " + seconds(deadline) + " s.",
                 true,
-                0,
-                UpstreamError.NONE,
-                null,
+                Answer.NONE,
                 null);
+    }
+
+    /** The operation's circuit is open: Partner Center failed too often lately, so it is not asked now. */
+    static PartnerCenterException circuitOpen(String operation, Duration retryAfter, Throwable cause) {
+        return new PartnerCenterException(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "circuit-open",
+                "Partner Center is failing",
+                "Partner Center failed too often lately for " + operation + "; it is not asked again for "
+                        + retryAfter.toSeconds() + " s.",
+                true,
+                new Answer(0, UpstreamError.NONE, retryAfter, false),
+                cause);
+    }
+
+    /** Too many calls to Partner Center are in flight already. */
+    static PartnerCenterException bulkheadFull(Throwable cause) {
+        return new PartnerCenterException(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "overloaded",
+                "Too many requests in flight",
+                "The service has too many Partner Center calls in flight; try again in a moment.",
+                true,
+                new Answer(0, UpstreamError.NONE, Duration.ofSeconds(1), false),
+                cause);
     }
 
     /** Entra ID did not give the service a token; the cause stays in our logs, never in the answer. */
@@ -165,18 +212,22 @@ public class PartnerCenterException extends RuntimeException {
                 "No token from Microsoft Entra ID",
                 "The service could not obtain its " + grant + " token for Partner Center from Microsoft Entra ID.",
                 false,
-                0,
-                UpstreamError.NONE,
-                null,
+                new Answer(0, UpstreamError.NONE, null, false),
                 cause);
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0
+                ? Long.toString(duration.toSeconds())
+                : Double.toString(duration.toMillis() / 1000.0);
     }
 
     /** Partner Center keeps no account status for the customer (404, error 600074). */
     public boolean isAccountStatusNotFound() {
         return upstreamStatus == 404
-                && (ACCOUNT_STATUS_NOT_FOUND_CODE.equals(upstreamErrorCode)
-                        || ACCOUNT_STATUS_NOT_FOUND_NAME.equalsIgnoreCase(upstreamErrorName)
-                        || (upstreamErrorCode == null && upstreamErrorName == null));
+                && (ACCOUNT_STATUS_NOT_FOUND_CODE.equals(error.code())
+                        || ACCOUNT_STATUS_NOT_FOUND_NAME.equalsIgnoreCase(error.errorName())
+                        || (error.code() == null && error.errorName() == null));
     }
 
     public HttpStatus status() {
@@ -192,20 +243,37 @@ public class PartnerCenterException extends RuntimeException {
         return title;
     }
 
+    /** Whether the portal may try again later. */
     public boolean retryable() {
         return retryable;
     }
 
+    /** Partner Center's HTTP status, 0 when it gave none. */
     public int upstreamStatus() {
         return upstreamStatus;
     }
 
+    /** Partner Center's own {@code isRetryable}, {@code null} when its answer did not say. */
+    Boolean upstreamRetryable() {
+        return error.isRetryable();
+    }
+
+    /** Partner Center's wait would pass the deadline: this answer is final, nothing is tried again. */
+    boolean pastDeadline() {
+        return pastDeadline;
+    }
+
+    /** False only when the request certainly never reached Partner Center (the connection was refused). */
+    boolean reachedUpstream() {
+        return reachedUpstream;
+    }
+
     public String upstreamErrorCode() {
-        return upstreamErrorCode;
+        return error.code();
     }
 
     public String upstreamErrorName() {
-        return upstreamErrorName;
+        return error.errorName();
     }
 
     public Duration retryAfter() {

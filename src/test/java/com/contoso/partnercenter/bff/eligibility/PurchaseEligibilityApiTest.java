@@ -78,8 +78,8 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
     @Test
     void whenPartnerCenterCannotBeAskedTheAnswerIsAnErrorNeverAGuess() {
         given(partnerCenter.validationStatus(CUSTOMER, "account"))
-                .willReturn(Mono.error(PartnerCenterException.throttled(
-                        new UpstreamError(null, null, null, null), Duration.ofSeconds(30))));
+                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+                        429, new UpstreamError(null, null, null, null), Duration.ofSeconds(30))));
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(503).hasHeader("Retry-After", "30");
 
         given(partnerCenter.validationStatus(CUSTOMER, "account"))

@@ -19,6 +19,14 @@ import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -72,7 +80,22 @@ class PartnerCenterClientTest {
                 tokenTimeout);
         var properties = new PartnerCenterProperties(URI.create(baseUrl), "portal-bff-test", "de-DE", deadline, auth);
         return new PartnerCenterClientConfiguration()
-                .partnerCenterClient(WebClient.builder(), properties, JsonMapper.shared());
+                .partnerCenterClient(
+                        WebClient.builder(),
+                        properties,
+                        JsonMapper.shared(),
+                        RetryRegistry.of(RetryConfig.custom()
+                                .maxAttempts(3)
+                                .waitDuration(Duration.ofMillis(20))
+                                .build()),
+                        CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                                .recordException(new UpstreamFailure())
+                                .build()),
+                        BulkheadRegistry.ofDefaults(),
+                        TimeLimiterRegistry.of(TimeLimiterConfig.custom()
+                                .timeoutDuration(Duration.ofSeconds(2))
+                                .build()),
+                        new SimpleMeterRegistry());
     }
 
     static LoggedRequest single(String path) {

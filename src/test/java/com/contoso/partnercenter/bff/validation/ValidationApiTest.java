@@ -120,8 +120,8 @@ class ValidationApiTest extends ApiSliceTest {
     @Test
     void throttlingIsAServiceUnavailableWithRetryAfter() {
         given(partnerCenter.validationCodes())
-                .willReturn(Mono.error(PartnerCenterException.throttled(
-                        new UpstreamError(null, null, "Rate limit is exceeded.", null), Duration.ofSeconds(57))));
+                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+                        429, new UpstreamError(null, null, "Rate limit is exceeded.", null), Duration.ofSeconds(57))));
 
         assertThat(mvc.get().uri("/api/v1/gcc-validation-codes").with(reader()))
                 .hasStatus(503)
