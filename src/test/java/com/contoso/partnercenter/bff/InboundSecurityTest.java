@@ -154,6 +154,17 @@ class InboundSecurityTest {
     }
 
     @Test
+    void aPathTheFirewallRejectsIsAProblemToo() {
+        HttpResponse<String> response = get(api("/api/v1/gcc-validation-codes;evil=1"), EndToEnd.readerToken(issuer));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        assertThat(json(response).get("correlationId").asString()).isNotBlank();
+        assertThat(json(response).get("instance").asString()).startsWith("/api/v1/gcc-validation-codes");
+    }
+
+    @Test
     void swaggerUiAndTheOpenApiDocumentAreOpen() {
         assertThat(get(api("/swagger-ui/index.html"), null).statusCode()).isEqualTo(200);
         HttpResponse<String> docs = get(api("/v3/api-docs"), null);

@@ -1,7 +1,11 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
@@ -17,6 +21,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -35,26 +40,26 @@ final class EntraIdTokens {
     private static final String PRINCIPAL = "partner-center-bff";
 
     private final ReactiveOAuth2AuthorizedClientManager manager;
+    private final InMemoryReactiveOAuth2AuthorizedClientService authorizedClients;
+    private final Map<Operation.Grant, CompletableFuture<OAuth2AuthorizedClient>> inFlight = new ConcurrentHashMap<>();
+    private final String scope;
+    private final Duration timeout;
 
     EntraIdTokens(PartnerCenterProperties.Auth auth, WebClient tokenWebClient) {
         ClientRegistration appOnly =
                 registration(auth, Operation.Grant.APP_ONLY, AuthorizationGrantType.CLIENT_CREDENTIALS);
         ClientRegistration appUser = registration(auth, Operation.Grant.APP_USER, AuthorizationGrantType.REFRESH_TOKEN);
         var registrations = new InMemoryReactiveClientRegistrationRepository(appOnly, appUser);
-        var authorizedClients = new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
+        this.authorizedClients = new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
+        this.scope = auth.scope();
+        this.timeout = auth.timeout();
 
         // Spring refreshes only an authorized client it already holds, so the configured refresh token is
         // stored with an access token that has already expired: the first App+User call exchanges it.
-        var expired = new OAuth2AccessToken(
-                OAuth2AccessToken.TokenType.BEARER,
-                "none",
-                Instant.EPOCH,
-                Instant.EPOCH.plusSeconds(1),
-                Set.of(auth.scope()));
         authorizedClients
                 .saveAuthorizedClient(
                         new OAuth2AuthorizedClient(
-                                appUser, PRINCIPAL, expired, new OAuth2RefreshToken(auth.refreshToken(), null)),
+                                appUser, PRINCIPAL, expired(scope), new OAuth2RefreshToken(auth.refreshToken(), null)),
                         UsernamePasswordAuthenticationToken.unauthenticated(PRINCIPAL, null))
                 .block();
 
@@ -90,17 +95,59 @@ final class EntraIdTokens {
             Operation.Grant grant = (Operation.Grant) request.attribute(GRANT_ATTRIBUTE)
                     .orElseThrow(() -> new IllegalStateException("Partner Center request without a grant"));
             String grantName = grant == Operation.Grant.APP_ONLY ? "App-only" : "App+User";
-            OAuth2AuthorizeRequest authorize = OAuth2AuthorizeRequest.withClientRegistrationId(grant.registrationId)
-                    .principal(PRINCIPAL)
-                    .build();
-            return manager.authorize(authorize)
+            return token(grant)
                     .onErrorMap(e -> PartnerCenterException.tokenUnavailable(grantName, e))
                     // Empty when the refresh token was rejected earlier and Spring dropped it: only new consent helps.
                     .switchIfEmpty(Mono.error(() -> PartnerCenterException.tokenUnavailable(grantName, null)))
                     .flatMap(client -> next.exchange(ClientRequest.from(request)
-                            .headers(
-                                    h -> h.setBearerAuth(client.getAccessToken().getTokenValue()))
-                            .build()));
+                                    .headers(h -> h.setBearerAuth(
+                                            client.getAccessToken().getTokenValue()))
+                                    .build())
+                            .flatMap(response -> response.statusCode().value() == 401
+                                    ? forget(grant, client).thenReturn(response)
+                                    : Mono.just(response)));
         };
+    }
+
+    /**
+     * The cached token, or one new token request however many calls need it at once: concurrent refreshes
+     * with the same refresh token would race each other's rotation.
+     */
+    private Mono<OAuth2AuthorizedClient> token(Operation.Grant grant) {
+        return Mono.defer(() -> {
+            var created = new CompletableFuture<OAuth2AuthorizedClient>();
+            CompletableFuture<OAuth2AuthorizedClient> running = inFlight.putIfAbsent(grant, created);
+            if (running != null) {
+                return Mono.fromFuture(running, true);
+            }
+            OAuth2AuthorizeRequest authorize = OAuth2AuthorizeRequest.withClientRegistrationId(grant.registrationId)
+                    .principal(PRINCIPAL)
+                    // Entra ID wants the scope on the refresh token grant too.
+                    .attribute(OAuth2ParameterNames.SCOPE, scope)
+                    .build();
+            manager.authorize(authorize)
+                    // A hard limit for the whole token request, connection and TLS handshake included.
+                    .timeout(timeout)
+                    .doFinally(signal -> inFlight.remove(grant, created))
+                    .subscribe(created::complete, created::completeExceptionally, () -> created.complete(null));
+            return Mono.fromFuture(created, true);
+        });
+    }
+
+    // Partner Center refused the token (revoked consent, a claims challenge): don't send it again for an hour.
+    private Mono<Void> forget(Operation.Grant grant, OAuth2AuthorizedClient client) {
+        if (grant == Operation.Grant.APP_ONLY) {
+            return authorizedClients.removeAuthorizedClient(grant.registrationId, PRINCIPAL);
+        }
+        // Keep the refresh token, drop the access token: the next call refreshes.
+        return authorizedClients.saveAuthorizedClient(
+                new OAuth2AuthorizedClient(
+                        client.getClientRegistration(), PRINCIPAL, expired(scope), client.getRefreshToken()),
+                UsernamePasswordAuthenticationToken.unauthenticated(PRINCIPAL, null));
+    }
+
+    private static OAuth2AccessToken expired(String scope) {
+        return new OAuth2AccessToken(
+                OAuth2AccessToken.TokenType.BEARER, "none", Instant.EPOCH, Instant.EPOCH.plusSeconds(1), Set.of(scope));
     }
 }

@@ -222,12 +222,35 @@ public class PartnerCenterException extends RuntimeException {
                 : Double.toString(duration.toMillis() / 1000.0);
     }
 
+    /**
+     * The same failure of an update that may have reached Partner Center: it may have acted on it, so the
+     * portal must not simply send it again. Failures that prove otherwise pass unchanged.
+     */
+    PartnerCenterException ofUpdate() {
+        boolean outcomeUnknown = reachedUpstream
+                && upstreamStatus == 0
+                && (type.equals("upstream-unreachable")
+                        || type.equals("upstream-malformed")
+                        || type.equals("upstream-timeout"));
+        if (!outcomeUnknown) {
+            return this;
+        }
+        return new PartnerCenterException(
+                status,
+                type,
+                title,
+                getMessage() + " Partner Center may have applied the update: check the customer's qualifications"
+                        + " before sending it again.",
+                false,
+                new Answer(upstreamStatus, error, retryAfter, true),
+                this);
+    }
+
     /** Partner Center keeps no account status for the customer (404, error 600074). */
     public boolean isAccountStatusNotFound() {
         return upstreamStatus == 404
                 && (ACCOUNT_STATUS_NOT_FOUND_CODE.equals(error.code())
-                        || ACCOUNT_STATUS_NOT_FOUND_NAME.equalsIgnoreCase(error.errorName())
-                        || (error.code() == null && error.errorName() == null));
+                        || ACCOUNT_STATUS_NOT_FOUND_NAME.equalsIgnoreCase(error.errorName()));
     }
 
     public HttpStatus status() {

@@ -143,7 +143,8 @@ class UpstreamResilience {
                         e -> PartnerCenterException.circuitOpen(
                                 operation.instanceName(), timeLeftOpen(p.circuitBreaker), e))
                 .onErrorMap(BulkheadFullException.class, PartnerCenterException::bulkheadFull)
-                .timeout(deadline, Mono.error(() -> PartnerCenterException.deadlineExceeded(deadline)));
+                .timeout(deadline, Mono.error(() -> PartnerCenterException.deadlineExceeded(deadline)))
+                .onErrorMap(PartnerCenterException.class, e -> operation.idempotent() ? e : e.ofUpdate());
     }
 
     private PartnerCenterException pastDeadline(PartnerCenterException e, Instant deadlineAt) {

@@ -51,7 +51,11 @@ class ValidationController {
                     @Pattern(regexp = "(?i)account", message = "must be account, the only validation type there is")
                     @Parameter(description = "The validation type; account is the only one.")
                     String type) {
-        return partnerCenter.validationStatus(customerId, ValidationTypes.ACCOUNT);
+        // The type is the one asked for, whatever spelling (or none) Partner Center answers with.
+        return partnerCenter
+                .validationStatus(customerId, ValidationTypes.ACCOUNT)
+                .map(status ->
+                        new ValidationStatus(ValidationTypes.ACCOUNT, status.status(), status.lastUpdateDateTime()));
     }
 
     static final class ValidationTypes {

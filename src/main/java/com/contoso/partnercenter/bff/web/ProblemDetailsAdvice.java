@@ -52,10 +52,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             problem.setProperty("upstreamErrorName", e.upstreamErrorName());
         }
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
-        if (e.retryAfter() != null && e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
-            response.header(
-                    HttpHeaders.RETRY_AFTER,
-                    Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+            // Every 503 says when to come back; without a word from Partner Center, a second is a fair guess.
+            long seconds = e.retryAfter() != null ? (e.retryAfter().toMillis() + 999) / 1000 : 1;
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, seconds)));
         }
         return response.body(problem);
     }

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.web;
 
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.springframework.http.HttpStatusCode;
@@ -33,7 +34,9 @@ public final class Problems {
     static ProblemDetail complete(ProblemDetail problem, String type, boolean retryable, HttpServletRequest request) {
         problem.setType(URI.create(TYPE_PREFIX + type));
         try {
-            problem.setInstance(URI.create(request.getRequestURI()));
+            // On an error dispatch the request URI is /error; the portal asked for the original one.
+            Object original = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+            problem.setInstance(URI.create(original != null ? original.toString() : request.getRequestURI()));
         } catch (IllegalArgumentException notAUri) {
             // Tomcat let through a path that is no URI; a problem without instance beats none at all.
         }

@@ -201,6 +201,7 @@ class PartnerCenterClientTest {
         wireMock.verify(postRequestedFor(urlPathEqualTo(TOKEN_PATH))
                 .withRequestBody(containing("grant_type=refresh_token"))
                 .withRequestBody(containing("refresh_token=refresh-token-0"))
+                .withRequestBody(containing("scope=https%3A%2F%2Fapi.partnercenter.microsoft.com%2F.default"))
                 .withRequestBody(containing("client_secret=secret-1")));
     }
 

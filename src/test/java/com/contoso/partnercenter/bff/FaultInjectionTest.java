@@ -1,0 +1,495 @@
+package com.contoso.partnercenter.bff;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Faults injected into a real HTTP Partner Center, each case checking what the portal receives, how many
+ * attempts reached Partner Center, when, and with which headers. Timings are scaled down: 1 s per
+ * attempt, 3 s per request, 100 ms first backoff without jitter, a breaker over 4 calls open for 1 s.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "partner-center.deadline=3s",
+            "resilience4j.timelimiter.configs.default.timeout-duration=1s",
+            "resilience4j.retry.configs.default.wait-duration=100ms",
+            "resilience4j.retry.configs.default.enable-randomized-wait=false",
+            "resilience4j.circuitbreaker.configs.default.sliding-window-size=4",
+            "resilience4j.circuitbreaker.configs.default.minimum-number-of-calls=4",
+            "resilience4j.circuitbreaker.configs.default.wait-duration-in-open-state=1s",
+            "resilience4j.circuitbreaker.configs.default.permitted-number-of-calls-in-half-open-state=1",
+            "resilience4j.bulkhead.instances.partner-center.max-concurrent-calls=2",
+        })
+class FaultInjectionTest {
+
+    static final WireMockServer partnerCenter =
+            new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(24));
+    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
+
+    static {
+        partnerCenter.start();
+    }
+
+    static final String CUSTOMER = "0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a";
+    static final String CODES = "/v1/customers/all/validations";
+    static final String STATUS = "/v1/customers/" + CUSTOMER + "/validationStatus";
+    static final String QUALIFICATIONS = "/v1/customers/" + CUSTOMER + "/qualifications";
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @Autowired
+    CircuitBreakerRegistry circuitBreakers;
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    String token;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        EndToEnd.register(registry, partnerCenter, issuer);
+    }
+
+    @AfterAll
+    static void stop() {
+        partnerCenter.stop();
+        issuer.shutdown();
+    }
+
+    @BeforeEach
+    void reset() {
+        partnerCenter.resetAll();
+        circuitBreakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+        token = EndToEnd.token(
+                issuer,
+                List.of(LocalTokenIssuer.AUDIENCE),
+                java.util.Map.of("scp", "partner-center.read partner-center.write"),
+                3600);
+    }
+
+    record Answer(int status, JsonNode body, HttpResponse<String> response, Duration took) {
+        String type() {
+            return body.get("type").asString().replace("urn:partner-center-bff:problem:", "");
+        }
+    }
+
+    Answer portalGet(String path) {
+        long started = System.nanoTime();
+        HttpResponse<String> response = EndToEnd.get("http://127.0.0.1:" + port + path, token);
+        return answer(response, started);
+    }
+
+    Answer portalPost(String path, String json) {
+        long started = System.nanoTime();
+        return answer(EndToEnd.post("http://127.0.0.1:" + port + path, token, json), started);
+    }
+
+    static Answer answer(HttpResponse<String> response, long started) {
+        JsonNode body = response.body().isEmpty() ? null : JsonMapper.shared().readTree(response.body());
+        return new Answer(response.statusCode(), body, response, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    static List<LoggedRequest> attempts(String path) {
+        return partnerCenter.findAll(anyRequestedFor(urlPathEqualTo(path)));
+    }
+
+    static ResponseDefinitionBuilder error(int status, String body) {
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body);
+    }
+
+    // --- transport faults: a GET is retried, three attempts in all, then 502 ---
+
+    @Test
+    void connectionResetIsRetriedWithTheSameRequestIdThenABadGateway() {
+        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.type()).isEqualTo("upstream-unreachable");
+        assertThat(answer.body().get("retryable").asBoolean()).isTrue();
+        List<LoggedRequest> attempts = attempts(CODES);
+        assertThat(attempts).hasSize(3);
+        assertThat(attempts)
+                .extracting(r -> r.getHeader("MS-RequestId"))
+                .containsOnly(attempts.get(0).getHeader("MS-RequestId"));
+        assertThat(attempts)
+                .extracting(r -> r.getHeader("MS-CorrelationId"))
+                .containsOnly(answer.body().get("correlationId").asString());
+    }
+
+    @Test
+    void emptyReplyIsRetriedThenABadGateway() {
+        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(attempts(CODES)).hasSize(3);
+    }
+
+    @Test
+    void randomDataThenCloseIsRetriedThenABadGateway() {
+        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE)));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(attempts(CODES)).hasSize(3);
+    }
+
+    @Test
+    void malformedJsonIsRetriedThenABadGateway() {
+        partnerCenter.stubFor(get(CODES).willReturn(okJson("[{\"validationId\": ")));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.type()).isEqualTo("upstream-malformed");
+        assertThat(attempts(CODES)).hasSize(3);
+    }
+
+    @Test
+    void aTransientFaultThatClearsIsInvisibleToThePortal() {
+        partnerCenter.stubFor(get(CODES)
+                .inScenario("flaky")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("ok")
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        partnerCenter.stubFor(
+                get(CODES).inScenario("flaky").whenScenarioStateIs("ok").willReturn(okJson("[]")));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(attempts(CODES)).hasSize(2);
+    }
+
+    // --- time ---
+
+    @Test
+    void eachSlowAttemptIsCutAtItsLimitAndTheRequestAtItsDeadline() {
+        partnerCenter.stubFor(get(CODES).willReturn(okJson("[]").withFixedDelay(1_500)));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(504);
+        assertThat(answer.type()).isEqualTo("upstream-timeout");
+        assertThat(answer.took()).isBetween(Duration.ofMillis(2_900), Duration.ofMillis(3_900));
+        assertThat(attempts(CODES)).hasSize(3);
+    }
+
+    @Test
+    void aBodyDribbledPastTheDeadlineIsAGatewayTimeoutOnTime() {
+        partnerCenter.stubFor(
+                get(CODES).willReturn(okJson("[" + " ".repeat(2_000) + "]").withChunkedDribbleDelay(20, 6_000)));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(504);
+        assertThat(answer.took()).isLessThan(Duration.ofMillis(3_900));
+    }
+
+    // --- throttling ---
+
+    @Test
+    void retryAfterInSecondsIsWaitedFor() {
+        partnerCenter.stubFor(get(CODES)
+                .inScenario("throttled")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("free")
+                .willReturn(error(429, "{\"statusCode\": 429, \"message\": \"Rate limit is exceeded.\"}")
+                        .withHeader("Retry-After", "1")));
+        partnerCenter.stubFor(
+                get(CODES).inScenario("throttled").whenScenarioStateIs("free").willReturn(okJson("[]")));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(200);
+        List<LoggedRequest> attempts = attempts(CODES);
+        assertThat(attempts).hasSize(2);
+        assertThat(Duration.between(
+                        attempts.get(0).getLoggedDate().toInstant(),
+                        attempts.get(1).getLoggedDate().toInstant()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1_000));
+    }
+
+    @Test
+    void retryAfterAsAnHttpDateIsWaitedFor() {
+        String inTwoSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2));
+        partnerCenter.stubFor(get(CODES)
+                .inScenario("throttled")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("free")
+                .willReturn(error(429, "{\"statusCode\": 429}").withHeader("Retry-After", inTwoSeconds)));
+        partnerCenter.stubFor(
+                get(CODES).inScenario("throttled").whenScenarioStateIs("free").willReturn(okJson("[]")));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(200);
+        List<LoggedRequest> attempts = attempts(CODES);
+        assertThat(attempts).hasSize(2);
+        // The date has whole seconds, so the wait is between one and two seconds.
+        assertThat(Duration.between(
+                        attempts.get(0).getLoggedDate().toInstant(),
+                        attempts.get(1).getLoggedDate().toInstant()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+
+    @Test
+    void throttlingWithoutRetryAfterBacksOffAndEndsInAServiceUnavailable() {
+        partnerCenter.stubFor(
+                get(CODES).willReturn(error(429, "{\"statusCode\": 429, \"message\": \"Rate limit is exceeded.\"}")));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.type()).isEqualTo("throttled");
+        assertThat(answer.response().headers().firstValue("Retry-After")).isPresent();
+        List<LoggedRequest> attempts = attempts(CODES);
+        assertThat(attempts).hasSize(3);
+        Duration firstWait = Duration.between(
+                attempts.get(0).getLoggedDate().toInstant(),
+                attempts.get(1).getLoggedDate().toInstant());
+        Duration secondWait = Duration.between(
+                attempts.get(1).getLoggedDate().toInstant(),
+                attempts.get(2).getLoggedDate().toInstant());
+        assertThat(firstWait).isGreaterThanOrEqualTo(Duration.ofMillis(90));
+        assertThat(secondWait).isGreaterThanOrEqualTo(Duration.ofMillis(190)); // exponential: 100 ms, then 200 ms
+    }
+
+    @Test
+    void aWaitPastTheDeadlineIsNotTakenTheWaitIsPassedOn() {
+        partnerCenter.stubFor(get(CODES)
+                .willReturn(error(429, "{\"statusCode\": 429, \"message\": \"Try again in 57 seconds.\"}")
+                        .withHeader("Retry-After", "57")));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.response().headers().firstValue("Retry-After")).hasValue("57");
+        assertThat(answer.took()).isLessThan(Duration.ofSeconds(1));
+        assertThat(attempts(CODES)).hasSize(1);
+    }
+
+    // --- isRetryable decides whenever it is present ---
+
+    @Test
+    void aServerErrorMarkedRetryableIsRetried() {
+        partnerCenter.stubFor(get(CODES)
+                .willReturn(error(500, "{\"code\": 600001, \"errorName\": \"Busy\", \"isRetryable\": true}")));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.body().get("upstreamErrorName").asString()).isEqualTo("Busy");
+        assertThat(attempts(CODES)).hasSize(3);
+    }
+
+    @Test
+    void aServerErrorMarkedNotRetryableIsNotRetried() {
+        partnerCenter.stubFor(get(CODES)
+                .willReturn(error(503, "{\"code\": 600010, \"errorName\": \"Broken\", \"isRetryable\": false}")));
+
+        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.body().get("retryable").asBoolean()).isFalse();
+        assertThat(attempts(CODES)).hasSize(1);
+    }
+
+    @Test
+    void aServerErrorWithoutTheFlagIsRetriedForAGet() {
+        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withStatus(503)));
+
+        assertThat(portalGet("/api/v1/gcc-validation-codes").status()).isEqualTo(502);
+        assertThat(attempts(CODES)).hasSize(3);
+    }
+
+    @Test
+    void aClientErrorMarkedRetryableIsRetriedToo() {
+        partnerCenter.stubFor(get(urlPathEqualTo(STATUS))
+                .willReturn(
+                        error(409, "{\"code\": 600050, \"errorName\": \"ConcurrentUpdate\", \"isRetryable\": true}")));
+
+        Answer answer = portalGet("/api/v1/customers/" + CUSTOMER + "/validation-status");
+
+        assertThat(answer.status()).isEqualTo(409);
+        assertThat(answer.body().get("upstreamErrorCode").asString()).isEqualTo("600050");
+        assertThat(attempts(STATUS)).hasSize(3);
+    }
+
+    @Test
+    void aPostThatReachedPartnerCenterIsNotRetried() {
+        partnerCenter.stubFor(
+                post(urlPathEqualTo(QUALIFICATIONS)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        Answer answer =
+                portalPost("/api/v1/customers/" + CUSTOMER + "/qualifications", "{\"qualification\": \"Education\"}");
+
+        assertThat(answer.status()).isEqualTo(502);
+        // Partner Center may have created it: the portal is told not to send it again blindly.
+        assertThat(answer.body().get("retryable").asBoolean()).isFalse();
+        assertThat(answer.body().get("detail").asString()).contains("may have applied the update");
+        assertThat(attempts(QUALIFICATIONS)).hasSize(1);
+    }
+
+    @Test
+    void aPostAnsweredWithAServerErrorWithoutTheFlagIsNotRetried() {
+        partnerCenter.stubFor(
+                post(urlPathEqualTo(QUALIFICATIONS)).willReturn(aResponse().withStatus(503)));
+
+        assertThat(portalPost("/api/v1/customers/" + CUSTOMER + "/qualifications", "{\"qualification\": \"Education\"}")
+                        .status())
+                .isEqualTo(502);
+        assertThat(attempts(QUALIFICATIONS)).hasSize(1);
+    }
+
+    // --- circuit breakers and bulkhead ---
+
+    @Test
+    void theBreakerOpensFailsFastHalfOpensAndClosesAgain() throws Exception {
+        partnerCenter.stubFor(get(CODES).willReturn(error(500, "{\"isRetryable\": false}")));
+        for (int i = 0; i < 4; i++) {
+            assertThat(portalGet("/api/v1/gcc-validation-codes").status()).isEqualTo(502);
+        }
+        assertThat(circuitBreakers.circuitBreaker("validation-codes").getState())
+                .isEqualTo(CircuitBreaker.State.OPEN);
+
+        Answer open = portalGet("/api/v1/gcc-validation-codes");
+        assertThat(open.status()).isEqualTo(503);
+        assertThat(open.type()).isEqualTo("circuit-open");
+        assertThat(open.response().headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(open.took()).isLessThan(Duration.ofMillis(500));
+        assertThat(attempts(CODES)).hasSize(4);
+
+        String health = EndToEnd.get("http://127.0.0.1:" + managementPort + "/actuator/health", null)
+                .body();
+        assertThat(health).contains("validation-codes", "OPEN");
+        assertThat(EndToEnd.get("http://127.0.0.1:" + managementPort + "/actuator/health/readiness", null)
+                        .statusCode())
+                .isEqualTo(200);
+
+        partnerCenter.stubFor(get(CODES).willReturn(okJson("[]")));
+        Thread.sleep(1_100);
+        assertThat(portalGet("/api/v1/gcc-validation-codes").status()).isEqualTo(200);
+        assertThat(circuitBreakers.circuitBreaker("validation-codes").getState())
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void oneOperationsOpenCircuitLeavesTheOthersAlone() {
+        partnerCenter.stubFor(get(CODES).willReturn(error(500, "{\"isRetryable\": false}")));
+        partnerCenter.stubFor(get(urlPathEqualTo(QUALIFICATIONS)).willReturn(okJson("[]")));
+        for (int i = 0; i < 4; i++) {
+            portalGet("/api/v1/gcc-validation-codes");
+        }
+
+        assertThat(portalGet("/api/v1/gcc-validation-codes").status()).isEqualTo(503);
+        assertThat(portalGet("/api/v1/customers/" + CUSTOMER + "/qualifications")
+                        .status())
+                .isEqualTo(200);
+        assertThat(circuitBreakers.circuitBreaker("qualifications").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void clientErrorsNeverOpenACircuit() {
+        partnerCenter.stubFor(
+                get(urlPathEqualTo(STATUS)).willReturn(error(400, "{\"code\": \"2000\", \"description\": \"Bad\"}")));
+        for (int i = 0; i < 6; i++) {
+            assertThat(portalGet("/api/v1/customers/" + CUSTOMER + "/validation-status")
+                            .status())
+                    .isEqualTo(400);
+        }
+
+        assertThat(circuitBreakers.circuitBreaker("validation-status").getState())
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(attempts(STATUS)).hasSize(6);
+    }
+
+    @Test
+    void theBulkheadTurnsExcessConcurrentCallsAwayAtOnce() {
+        partnerCenter.stubFor(
+                get(urlPathEqualTo(QUALIFICATIONS)).willReturn(okJson("[]").withFixedDelay(800)));
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/customers/" + CUSTOMER + "/qualifications"))
+                .header("Authorization", "Bearer " + token)
+                .build();
+
+        List<CompletableFuture<HttpResponse<String>>> calls = IntStream.range(0, 5)
+                .mapToObj(i -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        List<Integer> statuses = calls.stream()
+                .map(CompletableFuture::join)
+                .map(HttpResponse::statusCode)
+                .toList();
+
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(2);
+        assertThat(statuses).filteredOn(s -> s == 503).hasSize(3);
+        assertThat(attempts(QUALIFICATIONS)).hasSize(2);
+    }
+
+    @Test
+    void operatorsSeeRetriesBreakersBulkheadAndAttemptsInPrometheus() {
+        partnerCenter.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(503)));
+        portalGet("/api/v1/gcc-validation-codes");
+
+        String metrics = EndToEnd.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus", null)
+                .body();
+
+        assertThat(metrics)
+                .contains(
+                        "resilience4j_retry_calls",
+                        "resilience4j_circuitbreaker_state",
+                        "resilience4j_bulkhead_available_concurrent_calls",
+                        "partner_center_upstream_attempts_total{",
+                        "operation=\"validation-codes\"",
+                        "outcome=\"server-error\"");
+    }
+}
