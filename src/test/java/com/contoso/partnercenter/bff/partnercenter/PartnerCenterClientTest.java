@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -26,7 +27,11 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Every upstream call against a real HTTP server: paths, queries, headers, tokens and error mapping. */
@@ -70,12 +76,17 @@ class PartnerCenterClientTest {
     }
 
     static PartnerCenterClient client(String baseUrl, Duration deadline, Duration tokenTimeout) {
+        return client(baseUrl, baseUrl, deadline, tokenTimeout, new SimpleMeterRegistry());
+    }
+
+    static PartnerCenterClient client(
+            String baseUrl, String tokenBaseUrl, Duration deadline, Duration tokenTimeout, MeterRegistry meters) {
         var auth = new PartnerCenterProperties.Auth(
                 "tenant-1",
                 "client-1",
                 "secret-1",
                 "refresh-token-0",
-                URI.create(baseUrl + TOKEN_PATH),
+                URI.create(tokenBaseUrl + TOKEN_PATH),
                 "https://api.partnercenter.microsoft.com/.default",
                 tokenTimeout);
         var properties = new PartnerCenterProperties(URI.create(baseUrl), "portal-bff-test", "de-DE", deadline, auth);
@@ -95,7 +106,7 @@ class PartnerCenterClientTest {
                         TimeLimiterRegistry.of(TimeLimiterConfig.custom()
                                 .timeoutDuration(Duration.ofSeconds(2))
                                 .build()),
-                        new SimpleMeterRegistry());
+                        meters);
     }
 
     static LoggedRequest single(String path) {
@@ -383,5 +394,86 @@ class PartnerCenterClientTest {
                         PartnerCenterException.class,
                         e -> assertThat(e.status()).isEqualTo(HttpStatus.GATEWAY_TIMEOUT));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aBareNotFoundIsNoProofOfAMissingAccountStatus() {
+        // A wrong base URL or a proxy's page must not make every customer eligible.
+        wireMock.stubFor(get(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/validationStatus"))
+                .willReturn(aResponse().withStatus(404).withBody("<html>Not Found</html>")));
+
+        assertThatThrownBy(() -> client.validationStatus(CUSTOMER, "account").block())
+                .isInstanceOfSatisfying(
+                        PartnerCenterException.class,
+                        e -> assertThat(e.isAccountStatusNotFound()).isFalse());
+    }
+
+    @Test
+    void anUpdateThatNeverReachedPartnerCenterIsRetried() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        var meters = new SimpleMeterRegistry();
+        PartnerCenterClient refused = client(
+                "http://127.0.0.1:" + closedPort,
+                wireMock.baseUrl(),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(1),
+                meters);
+
+        assertThatThrownBy(() -> refused.createQualification(
+                                CUSTOMER, new QualificationUpdate("Education", null, null, null))
+                        .block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.type()).isEqualTo("upstream-unreachable");
+                    // Partner Center never saw it, so the portal may safely send it again.
+                    assertThat(e.retryable()).isTrue();
+                });
+        assertThat(meters.counter(
+                                "partner.center.upstream.attempts",
+                                "operation",
+                                "qualification-update",
+                                "outcome",
+                                "unreachable")
+                        .count())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aTokenPartnerCenterRefusesIsNotSentAgain() {
+        wireMock.stubFor(get("/v1/customers/all/validations")
+                .inScenario("revoked")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("renewed")
+                .willReturn(aResponse().withStatus(401)));
+        wireMock.stubFor(get("/v1/customers/all/validations")
+                .inScenario("revoked")
+                .whenScenarioStateIs("renewed")
+                .willReturn(okJson("[]")));
+
+        assertThatThrownBy(() -> client.validationCodes().block()).isInstanceOf(PartnerCenterException.class);
+        assertThat(client.validationCodes().block()).isEmpty();
+
+        wireMock.verify(
+                2, postRequestedFor(urlPathEqualTo(TOKEN_PATH)).withRequestBody(containing("client_credentials")));
+    }
+
+    @Test
+    void concurrentCallsShareOneTokenRequest() {
+        wireMock.stubFor(post(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(containing("grant_type=refresh_token"))
+                .willReturn(
+                        okJson(token("app-user-token", "refresh-token-1", 3599)).withFixedDelay(300)));
+        wireMock.stubFor(get(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/validationStatus"))
+                .willReturn(okJson("{\"type\": \"account\", \"status\": \"Allowed\", \"lastUpdateDateTime\": \"\"}")));
+
+        List<ValidationStatus> statuses = Flux.range(0, 6)
+                .flatMap(i -> client.validationStatus(CUSTOMER, "account"))
+                .collectList()
+                .block();
+
+        assertThat(statuses).hasSize(6);
+        wireMock.verify(1, postRequestedFor(urlPathEqualTo(TOKEN_PATH)).withRequestBody(containing("refresh_token")));
     }
 }
