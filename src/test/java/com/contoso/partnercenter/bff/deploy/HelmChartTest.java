@@ -1,0 +1,248 @@
+package com.contoso.partnercenter.bff.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/** The Helm chart, checked with real Helm (helm-java): lint, render, and what the rendered objects say. */
+class HelmChartTest {
+
+    static final Path CHART = Path.of("helm/partner-center-bff");
+    static final String SECRET = "s3cr3t-client-value";
+    static final String REFRESH = "r3fr3sh-token-value";
+
+    @TempDir
+    Path temp;
+
+    static List<Map<String, Object>> render(UnaryOperator<TemplateCommand> values) {
+        TemplateCommand command = new Helm(CHART)
+                .template()
+                .withName("pcb")
+                .withNamespace("partners")
+                .set("credentials.clientSecret", SECRET)
+                .set("credentials.refreshToken", REFRESH);
+        String manifests = values.apply(command).call();
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (Object document : new Yaml().loadAll(manifests)) {
+            if (document instanceof Map<?, ?> map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> object = (Map<String, Object>) map;
+                objects.add(object);
+            }
+        }
+        return objects;
+    }
+
+    static List<Map<String, Object>> ofKind(List<Map<String, Object>> objects, String kind) {
+        return objects.stream().filter(o -> kind.equals(o.get("kind"))).toList();
+    }
+
+    static Map<String, Object> one(List<Map<String, Object>> objects, String kind) {
+        List<Map<String, Object>> found = ofKind(objects, kind);
+        assertThat(found).as(kind).hasSize(1);
+        return found.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T at(Object node, String... path) {
+        Object current = node;
+        for (String step : path) {
+            current = current instanceof List<?> list
+                    ? list.get(Integer.parseInt(step))
+                    : ((Map<String, Object>) current).get(step);
+        }
+        return (T) current;
+    }
+
+    /** What the application really serves, from its own application.yaml. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> applicationYaml() throws IOException {
+        return new Yaml().load(Files.readString(Path.of("src/main/resources/application.yaml")));
+    }
+
+    @Test
+    void lintsCleanInStrictMode() {
+        LintResult result = new Helm(CHART).lint().strict().call();
+
+        assertThat(result.isFailed())
+                .as(String.join("\n", result.getMessages()))
+                .isFalse();
+    }
+
+    @Test
+    void probesAndPortsMatchWhatTheApplicationServes() throws IOException {
+        Map<String, Object> application = applicationYaml();
+        Map<String, Object> deployment = one(render(c -> c), "Deployment");
+        Map<String, Object> container = at(deployment, "spec", "template", "spec", "containers", "0");
+
+        Map<String, Object> ports = new java.util.HashMap<>();
+        for (Map<String, Object> port : (List<Map<String, Object>>) at(container, "ports")) {
+            ports.put((String) port.get("name"), port.get("containerPort"));
+        }
+        assertThat(ports)
+                .containsEntry("http", at(application, "server", "port"))
+                .containsEntry("management", at(application, "management", "server", "port"));
+        assertThat((Boolean) at(application, "management", "endpoint", "health", "probes", "enabled"))
+                .isTrue();
+        assertThat((String) at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
+        assertThat((String) at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
+        assertThat((String) at(container, "startupProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
+        assertThat((String) at(container, "readinessProbe", "httpGet", "port")).isEqualTo("management");
+        assertThat((Map<String, Object>) at(container, "resources")).containsKeys("requests", "limits");
+    }
+
+    @Test
+    void theServiceCarriesTheApiPortOnly() {
+        Map<String, Object> service = one(render(c -> c), "Service");
+        List<Map<String, Object>> ports = at(service, "spec", "ports");
+
+        assertThat(ports).singleElement().satisfies(port -> assertThat(port).containsEntry("targetPort", "http"));
+    }
+
+    @Test
+    void podsRunLockedDown() {
+        Map<String, Object> pod = at(one(render(c -> c), "Deployment"), "spec", "template", "spec");
+        Map<String, Object> container = at(pod, "containers", "0");
+
+        assertThat((Boolean) at(pod, "securityContext", "runAsNonRoot")).isTrue();
+        assertThat((String) at(pod, "securityContext", "seccompProfile", "type"))
+                .isEqualTo("RuntimeDefault");
+        assertThat((Boolean) at(container, "securityContext", "readOnlyRootFilesystem"))
+                .isTrue();
+        assertThat((Boolean) at(container, "securityContext", "allowPrivilegeEscalation"))
+                .isFalse();
+        assertThat((List<String>) at(container, "securityContext", "capabilities", "drop"))
+                .containsExactly("ALL");
+        assertThat((List<Map<String, Object>>) at(container, "volumeMounts"))
+                .anySatisfy(mount -> assertThat(mount).containsEntry("mountPath", "/tmp"));
+        assertThat((List<Map<String, Object>>) at(pod, "volumes"))
+                .anySatisfy(volume -> assertThat(volume).containsKey("emptyDir"));
+        assertThat((Integer) at(pod, "terminationGracePeriodSeconds")).isGreaterThan(10 + 25);
+        assertThat((List<String>) at(container, "lifecycle", "preStop", "exec", "command"))
+                .first()
+                .isEqualTo("sleep");
+        assertThat((List<Object>) at(pod, "topologySpreadConstraints")).isNotEmpty();
+    }
+
+    @Test
+    void configurationChangesRollThePods() {
+        Map<String, Object> before = one(render(c -> c), "Deployment");
+        Map<String, Object> after = one(render(c -> c.set("config.partner-center.locale", "de-DE")), "Deployment");
+
+        String checksum = at(before, "spec", "template", "metadata", "annotations", "checksum/config");
+        assertThat(checksum).hasSize(64);
+        assertThat((String) at(after, "spec", "template", "metadata", "annotations", "checksum/config"))
+                .isNotEqualTo(checksum);
+    }
+
+    @Test
+    void credentialsComeFromASecretAndAreNeverInlined() {
+        List<Map<String, Object>> objects = render(c -> c);
+        Map<String, Object> secret = one(objects, "Secret");
+        Map<String, Object> container = at(one(objects, "Deployment"), "spec", "template", "spec", "containers", "0");
+
+        assertThat(new String(Base64.getDecoder().decode((String) at(secret, "data", "client-secret"))))
+                .isEqualTo(SECRET);
+        assertThat(new String(Base64.getDecoder().decode((String) at(secret, "data", "refresh-token"))))
+                .isEqualTo(REFRESH);
+        List<Map<String, Object>> env = at(container, "env");
+        assertThat(env)
+                .filteredOn(e -> "PARTNER_CENTER_AUTH_CLIENT_SECRET".equals(e.get("name")))
+                .singleElement()
+                .satisfies(e -> assertThat((String) at(e, "valueFrom", "secretKeyRef", "key"))
+                        .isEqualTo("client-secret"));
+        String everythingButTheSecret = new Yaml()
+                .dumpAll(objects.stream()
+                        .filter(o -> !"Secret".equals(o.get("kind")))
+                        .iterator());
+        assertThat(everythingButTheSecret).doesNotContain(SECRET, REFRESH);
+    }
+
+    @Test
+    void anExistingSecretReplacesTheChartsOwn() {
+        List<Map<String, Object>> objects =
+                render(c -> c.set("credentials.existingSecret", "partner-center-credentials"));
+
+        assertThat(ofKind(objects, "Secret")).isEmpty();
+        List<Map<String, Object>> env =
+                at(one(objects, "Deployment"), "spec", "template", "spec", "containers", "0", "env");
+        assertThat(env)
+                .filteredOn(e -> at(e, "valueFrom") != null)
+                .allSatisfy(e -> assertThat((String) at(e, "valueFrom", "secretKeyRef", "name"))
+                        .isEqualTo("partner-center-credentials"));
+    }
+
+    @Test
+    void optionalFeaturesAreOffByDefault() {
+        List<Map<String, Object>> objects = render(c -> c);
+
+        for (String kind : List.of("Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceMonitor")) {
+            assertThat(ofKind(objects, kind)).as(kind).isEmpty();
+        }
+        assertThat(ofKind(objects, "PodDisruptionBudget")).hasSize(1); // two replicas by default
+        assertThat(ofKind(render(c -> c.set("replicaCount", 1)), "PodDisruptionBudget"))
+                .isEmpty();
+    }
+
+    @Test
+    void everyOptionalFeatureRendersWhenOn() {
+        List<Map<String, Object>> objects = render(c -> c.set("ingress.enabled", true)
+                .set("autoscaling.enabled", true)
+                .set("networkPolicy.enabled", true)
+                .set("serviceMonitor.enabled", true));
+
+        assertThat((String) at(
+                        one(objects, "Ingress"),
+                        "spec",
+                        "rules",
+                        "0",
+                        "http",
+                        "paths",
+                        "0",
+                        "backend",
+                        "service",
+                        "port",
+                        "name"))
+                .isEqualTo("http");
+        assertThat((Integer) at(one(objects, "HorizontalPodAutoscaler"), "spec", "minReplicas"))
+                .isEqualTo(2);
+        assertThat((Object) at(one(objects, "Deployment"), "spec", "replicas")).isNull();
+        Map<String, Object> policy = one(objects, "NetworkPolicy");
+        assertThat((List<Object>) at(policy, "spec", "ingress")).hasSize(2);
+        assertThat((Integer) at(policy, "spec", "egress", "1", "ports", "0", "port"))
+                .isEqualTo(443);
+        assertThat((String) at(one(objects, "ServiceMonitor"), "spec", "endpoints", "0", "path"))
+                .isEqualTo("/actuator/prometheus");
+        // Prometheus gets its own headless Service; the API Service still carries the API port alone.
+        assertThat(ofKind(objects, "Service")).hasSize(2);
+        assertThat(ofKind(objects, "PodDisruptionBudget")).hasSize(1);
+    }
+
+    @Test
+    void theSchemaRejectsUnknownKeysWrongTypesAndCredentialsInTheConfigMap() throws IOException {
+        Path unknownKey = Files.writeString(temp.resolve("unknown.yaml"), "replicas: 3\n");
+        Path wrongType = Files.writeString(temp.resolve("type.yaml"), "replicaCount: two\n");
+        Path secretInConfig = Files.writeString(
+                temp.resolve("leak.yaml"), "config:\n  partner-center:\n    auth:\n      client-secret: oops\n");
+
+        for (Path values : List.of(unknownKey, wrongType, secretInConfig)) {
+            assertThatThrownBy(() -> render(c -> c.withValuesFile(values)))
+                    .as(values.getFileName().toString())
+                    .hasMessageContaining("values don't meet the specifications of the schema");
+        }
+    }
+}
