@@ -476,6 +476,28 @@ class FaultInjectionTest {
     }
 
     @Test
+    void eachAttemptIsCountedOnce() {
+        partnerCenter.stubFor(get(CODES).willReturn(okJson("[]")));
+        String series =
+                "partner_center_upstream_attempts_total{application=\"partner-center-bff\",operation=\"validation-codes\",outcome=\"success\"}";
+        double before = metric(series);
+
+        portalGet("/api/v1/gcc-validation-codes");
+
+        assertThat(metric(series)).isEqualTo(before + 1);
+    }
+
+    double metric(String series) {
+        String metrics = EndToEnd.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus", null)
+                .body();
+        return metrics.lines()
+                .filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+                .findFirst()
+                .orElse(0);
+    }
+
+    @Test
     void operatorsSeeRetriesBreakersBulkheadAndAttemptsInPrometheus() {
         partnerCenter.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(503)));
         portalGet("/api/v1/gcc-validation-codes");

@@ -124,11 +124,9 @@ class UpstreamResilience {
                                     TimeoutException.class,
                                     e -> PartnerCenterException.attemptTimedOut(
                                             p.timeLimiter.getTimeLimiterConfig().getTimeoutDuration(), e))
-                            .doOnEach(signal -> {
-                                if (signal.isOnNext() || signal.isOnComplete() || signal.isOnError()) {
-                                    countAttempt(operation, signal.getThrowable());
-                                }
-                            })
+                            // Once per attempt: doOnSuccess fires for a value and for an empty answer alike.
+                            .doOnSuccess(value -> countAttempt(operation, null))
+                            .doOnError(e -> countAttempt(operation, e))
                             .onErrorMap(PartnerCenterException.class, e -> pastDeadline(e, deadlineAt))
                             .doOnError(e -> logRetry(operation, correlationId, e, attempt, maxAttempts));
                 })
