@@ -13,8 +13,29 @@ public class PartnerCenterException extends RuntimeException {
     private static final String ACCOUNT_STATUS_NOT_FOUND_CODE = "600074";
     private static final String ACCOUNT_STATUS_NOT_FOUND_NAME = "AccountStatusNotFound";
 
+    /** What went wrong, in the words of the problem types portals see. */
+    enum Kind {
+        NOT_FOUND("not-found"),
+        UPSTREAM_REJECTED("upstream-rejected"),
+        UPSTREAM_CREDENTIALS("upstream-credentials"),
+        THROTTLED("throttled"),
+        UPSTREAM_FAILURE("upstream-failure"),
+        UPSTREAM_MALFORMED("upstream-malformed"),
+        UPSTREAM_UNREACHABLE("upstream-unreachable"),
+        UPSTREAM_TIMEOUT("upstream-timeout"),
+        CIRCUIT_OPEN("circuit-open"),
+        OVERLOADED("overloaded"),
+        TOKEN_UNAVAILABLE("token-unavailable");
+
+        final String slug;
+
+        Kind(String slug) {
+            this.slug = slug;
+        }
+    }
+
     private final HttpStatus status;
-    private final String type;
+    private final Kind kind;
     private final String title;
     private final boolean retryable;
     private final int upstreamStatus;
@@ -25,7 +46,7 @@ public class PartnerCenterException extends RuntimeException {
 
     private PartnerCenterException(
             HttpStatus status,
-            String type,
+            Kind kind,
             String title,
             String detail,
             boolean retryable,
@@ -33,7 +54,7 @@ public class PartnerCenterException extends RuntimeException {
             Throwable cause) {
         super(detail, cause);
         this.status = status;
-        this.type = type;
+        this.kind = kind;
         this.title = title;
         this.retryable = retryable;
         this.upstreamStatus = answer.status();
@@ -63,7 +84,7 @@ public class PartnerCenterException extends RuntimeException {
             case 404 ->
                 new PartnerCenterException(
                         HttpStatus.NOT_FOUND,
-                        "not-found",
+                        Kind.NOT_FOUND,
                         "Not found in Partner Center",
                         error.describe("Partner Center has no such resource."),
                         false,
@@ -72,7 +93,7 @@ public class PartnerCenterException extends RuntimeException {
             case 400, 409, 412 ->
                 new PartnerCenterException(
                         HttpStatus.valueOf(upstreamStatus),
-                        "upstream-rejected",
+                        Kind.UPSTREAM_REJECTED,
                         "Rejected by Partner Center",
                         error.describe("Partner Center rejected the request."),
                         retryable,
@@ -81,7 +102,7 @@ public class PartnerCenterException extends RuntimeException {
             case 401, 403 ->
                 new PartnerCenterException(
                         HttpStatus.BAD_GATEWAY,
-                        "upstream-credentials",
+                        Kind.UPSTREAM_CREDENTIALS,
                         "Partner Center refused the service's credentials",
                         "Partner Center answered " + upstreamStatus
                                 + ": the service's Entra ID application, its permissions or the consent behind its"
@@ -92,7 +113,7 @@ public class PartnerCenterException extends RuntimeException {
             case 429 ->
                 new PartnerCenterException(
                         HttpStatus.SERVICE_UNAVAILABLE,
-                        "throttled",
+                        Kind.THROTTLED,
                         "Partner Center is throttling requests",
                         retryAfter != null
                                 ? "Partner Center asked to wait " + retryAfter.toSeconds()
@@ -104,7 +125,7 @@ public class PartnerCenterException extends RuntimeException {
             default ->
                 new PartnerCenterException(
                         HttpStatus.BAD_GATEWAY,
-                        "upstream-failure",
+                        Kind.UPSTREAM_FAILURE,
                         "Partner Center failed",
                         ("Partner Center answered " + upstreamStatus + ". " + error.describe("")).strip(),
                         retryable,
@@ -120,7 +141,7 @@ public class PartnerCenterException extends RuntimeException {
     static PartnerCenterException waitPastDeadline(PartnerCenterException cause) {
         return new PartnerCenterException(
                 HttpStatus.SERVICE_UNAVAILABLE,
-                "throttled",
+                Kind.THROTTLED,
                 "Partner Center asked to wait",
                 "Partner Center asked to wait " + cause.retryAfter.toSeconds()
                         + " s before the next request, longer than this request may take.",
@@ -133,7 +154,7 @@ public class PartnerCenterException extends RuntimeException {
     public static PartnerCenterException malformed(String what, Throwable cause) {
         return new PartnerCenterException(
                 HttpStatus.BAD_GATEWAY,
-                "upstream-malformed",
+                Kind.UPSTREAM_MALFORMED,
                 "Malformed answer from Partner Center",
                 "Partner Center's answer could not be read: " + what + ".",
                 true,
@@ -145,7 +166,7 @@ public class PartnerCenterException extends RuntimeException {
     public static PartnerCenterException unreachable(Throwable cause, boolean reachedUpstream) {
         return new PartnerCenterException(
                 HttpStatus.BAD_GATEWAY,
-                "upstream-unreachable",
+                Kind.UPSTREAM_UNREACHABLE,
                 "Partner Center could not be reached",
                 reachedUpstream
                         ? "The connection to Partner Center broke before it answered."
@@ -159,7 +180,7 @@ public class PartnerCenterException extends RuntimeException {
     static PartnerCenterException attemptTimedOut(Duration limit, Throwable cause) {
         return new PartnerCenterException(
                 HttpStatus.GATEWAY_TIMEOUT,
-                "upstream-timeout",
+                Kind.UPSTREAM_TIMEOUT,
                 "Partner Center did not answer in time",
                 "Partner Center did not answer within " + seconds(limit) + " s.",
                 true,
@@ -171,7 +192,7 @@ public class PartnerCenterException extends RuntimeException {
     public static PartnerCenterException deadlineExceeded(Duration deadline) {
         return new PartnerCenterException(
                 HttpStatus.GATEWAY_TIMEOUT,
-                "upstream-timeout",
+                Kind.UPSTREAM_TIMEOUT,
                 "Partner Center did not answer in time",
                 "Partner Center did not answer within " + seconds(deadline) + " s.",
                 true,
@@ -183,7 +204,7 @@ public class PartnerCenterException extends RuntimeException {
     static PartnerCenterException circuitOpen(String operation, Duration retryAfter, Throwable cause) {
         return new PartnerCenterException(
                 HttpStatus.SERVICE_UNAVAILABLE,
-                "circuit-open",
+                Kind.CIRCUIT_OPEN,
                 "Partner Center is failing",
                 "Partner Center failed too often lately for " + operation + "; it is not asked again for "
                         + retryAfter.toSeconds() + " s.",
@@ -196,7 +217,7 @@ public class PartnerCenterException extends RuntimeException {
     static PartnerCenterException bulkheadFull(Throwable cause) {
         return new PartnerCenterException(
                 HttpStatus.SERVICE_UNAVAILABLE,
-                "overloaded",
+                Kind.OVERLOADED,
                 "Too many requests in flight",
                 "The service has too many Partner Center calls in flight; try again in a moment.",
                 true,
@@ -208,7 +229,7 @@ public class PartnerCenterException extends RuntimeException {
     public static PartnerCenterException tokenUnavailable(String grant, Throwable cause) {
         return new PartnerCenterException(
                 HttpStatus.BAD_GATEWAY,
-                "token-unavailable",
+                Kind.TOKEN_UNAVAILABLE,
                 "No token from Microsoft Entra ID",
                 "The service could not obtain its " + grant + " token for Partner Center from Microsoft Entra ID.",
                 false,
@@ -229,15 +250,15 @@ public class PartnerCenterException extends RuntimeException {
     PartnerCenterException ofUpdate() {
         boolean outcomeUnknown = reachedUpstream
                 && upstreamStatus == 0
-                && (type.equals("upstream-unreachable")
-                        || type.equals("upstream-malformed")
-                        || type.equals("upstream-timeout"));
+                && (kind == Kind.UPSTREAM_UNREACHABLE
+                        || kind == Kind.UPSTREAM_MALFORMED
+                        || kind == Kind.UPSTREAM_TIMEOUT);
         if (!outcomeUnknown) {
             return this;
         }
         return new PartnerCenterException(
                 status,
-                type,
+                kind,
                 title,
                 getMessage() + " Partner Center may have applied the update: check the customer's qualifications"
                         + " before sending it again.",
@@ -259,7 +280,11 @@ public class PartnerCenterException extends RuntimeException {
 
     /** A short, stable name of what went wrong; the problem {@code type} is built from it. */
     public String type() {
-        return type;
+        return kind.slug;
+    }
+
+    Kind kind() {
+        return kind;
     }
 
     public String title() {

@@ -27,9 +27,9 @@ record RetryDecision(boolean idempotent) implements Predicate<Throwable> {
         if (e.upstreamStatus() > 0) {
             return idempotent && RETRIED_STATUSES.contains(e.upstreamStatus());
         }
-        return switch (e.type()) {
-            case "upstream-unreachable" -> idempotent || !e.reachedUpstream();
-            case "upstream-malformed", "upstream-timeout" -> idempotent;
+        return switch (e.kind()) {
+            case UPSTREAM_UNREACHABLE -> idempotent || !e.reachedUpstream();
+            case UPSTREAM_MALFORMED, UPSTREAM_TIMEOUT -> idempotent;
             default -> false; // no token, or a wait past the deadline: already final
         };
     }

@@ -18,8 +18,8 @@ public class UpstreamFailure implements Predicate<Throwable> {
         if (e.upstreamStatus() > 0) {
             return e.upstreamStatus() >= 500;
         }
-        return switch (e.type()) {
-            case "upstream-unreachable", "upstream-malformed", "upstream-timeout" -> true;
+        return switch (e.kind()) {
+            case UPSTREAM_UNREACHABLE, UPSTREAM_MALFORMED, UPSTREAM_TIMEOUT -> true;
             default -> false;
         };
     }

@@ -147,7 +147,7 @@ class UpstreamResilience {
 
     private PartnerCenterException pastDeadline(PartnerCenterException e, Instant deadlineAt) {
         boolean waitTooLong = e.retryAfter() != null
-                && !"circuit-open".equals(e.type())
+                && e.kind() != PartnerCenterException.Kind.CIRCUIT_OPEN
                 && clock.instant().plus(e.retryAfter()).isAfter(deadlineAt);
         return waitTooLong ? PartnerCenterException.waitPastDeadline(e) : e;
     }
@@ -176,7 +176,12 @@ class UpstreamResilience {
     }
 
     private void logRetry(Operation operation, String correlationId, Throwable failure, int attempt, int maxAttempts) {
-        if (attempt < maxAttempts && new RetryDecision(operation.idempotent()).test(failure)) {
+        if (attempt < maxAttempts
+                && policies.get(operation)
+                        .retry
+                        .getRetryConfig()
+                        .getExceptionPredicate()
+                        .test(failure)) {
             String previous = MDC.get(CorrelationId.MDC_KEY);
             MDC.put(CorrelationId.MDC_KEY, correlationId);
             log.info(
