@@ -50,6 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "partner-center.deadline=3s",
+            "partner-center.cache.ttl=0",
             "resilience4j.timelimiter.configs.default.timeout-duration=1s",
             "resilience4j.retry.configs.default.wait-duration=100ms",
             "resilience4j.retry.configs.default.enable-randomized-wait=false",

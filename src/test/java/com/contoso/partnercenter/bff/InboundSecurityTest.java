@@ -66,6 +66,17 @@ class InboundSecurityTest {
     }
 
     @Test
+    void answersSayWhetherTheyCameFromTheCache() {
+        String path = "/api/v1/customers/" + PartnerCenterSimulator.EDUCATION_DENIED + "/qualifications";
+        HttpResponse<String> first = get(api(path), EndToEnd.readerToken(issuer));
+        HttpResponse<String> second = get(api(path), EndToEnd.readerToken(issuer));
+
+        assertThat(first.headers().firstValue("Cache-Status")).hasValue("partner-center-bff; fwd=miss");
+        assertThat(second.headers().firstValue("Cache-Status")).hasValue("partner-center-bff; hit");
+        assertThat(second.body()).isEqualTo(first.body());
+    }
+
+    @Test
     void anAppRoleInTheRolesClaimIsAPermissionToo() {
         String token = token(
                 issuer, List.of(LocalTokenIssuer.AUDIENCE), Map.of("roles", List.of("partner-center.read")), 3600);

@@ -28,7 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The service's own tokens from a real OAuth2 server that, like Entra ID, accepts only refresh tokens it
  * issued and rotates them on every use.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Without the cache: these tests count the calls that reach Partner Center.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "partner-center.cache.ttl=0")
 class OutboundTokensTest {
 
     static final WireMockServer simulator = PartnerCenterSimulator.start(0);

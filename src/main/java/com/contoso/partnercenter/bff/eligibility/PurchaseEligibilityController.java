@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.eligibility;
 
+import com.contoso.partnercenter.bff.web.CachedAnswers;
 import com.contoso.partnercenter.bff.web.CustomerId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -9,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -77,9 +79,9 @@ class PurchaseEligibilityController {
                                          account status \\"Not Ready\\" is not covered by the documented eligibility\
                                          rules."}""")
                             }))
-    Mono<PurchaseEligibility> purchaseEligibility(
+    Mono<ResponseEntity<PurchaseEligibility>> purchaseEligibility(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
                     String customerId) {
-        return service.eligibility(customerId);
+        return CachedAnswers.ok(service.eligibility(customerId));
     }
 }

@@ -43,73 +43,90 @@ public class PartnerCenterClient {
 
     private final WebClient webClient;
     private final UpstreamResilience resilience;
+    private final ResponseCache cache;
     private final JsonMapper json;
     private final Clock clock;
 
-    PartnerCenterClient(WebClient webClient, UpstreamResilience resilience, JsonMapper json, Clock clock) {
+    PartnerCenterClient(
+            WebClient webClient, UpstreamResilience resilience, ResponseCache cache, JsonMapper json, Clock clock) {
         this.webClient = webClient;
         this.resilience = resilience;
+        this.cache = cache;
         this.json = json;
         this.clock = clock;
     }
 
     /** {@code GET /v1/customers/all/validations}: the partner's GCC validation codes. */
     public Mono<List<ValidationCode>> validationCodes() {
-        return call(
+        return cache.get(
                 Operation.VALIDATION_CODES,
-                HttpMethod.GET,
-                uri -> uri.path("/v1/customers/all/validations").build(),
-                null,
-                body -> items(body, ValidationCode.class));
+                "all",
+                () -> call(
+                        Operation.VALIDATION_CODES,
+                        HttpMethod.GET,
+                        uri -> uri.path("/v1/customers/all/validations").build(),
+                        null,
+                        body -> items(body, ValidationCode.class)));
     }
 
     /** {@code GET /v1/customers/{id}/qualifications}: all qualifications (the asynchronous API). */
     public Mono<List<CustomerQualification>> qualifications(String customerId) {
-        return call(
+        return cache.get(
                 Operation.QUALIFICATIONS,
-                HttpMethod.GET,
-                uri -> uri.path("/v1/customers/{id}/qualifications").build(customerId),
-                null,
-                body -> items(body, CustomerQualification.class));
+                customerId,
+                () -> call(
+                        Operation.QUALIFICATIONS,
+                        HttpMethod.GET,
+                        uri -> uri.path("/v1/customers/{id}/qualifications").build(customerId),
+                        null,
+                        body -> items(body, CustomerQualification.class)));
     }
 
     /** {@code GET /v1/customers/{id}/qualification}: the single value of the older synchronous API. */
     public Mono<String> qualification(String customerId) {
-        return call(
+        return cache.get(
                 Operation.QUALIFICATION_SYNC,
-                HttpMethod.GET,
-                uri -> uri.path("/v1/customers/{id}/qualification").build(customerId),
-                null,
-                PartnerCenterClient::canonicalQualification);
+                customerId,
+                () -> call(
+                        Operation.QUALIFICATION_SYNC,
+                        HttpMethod.GET,
+                        uri -> uri.path("/v1/customers/{id}/qualification").build(customerId),
+                        null,
+                        PartnerCenterClient::canonicalQualification));
     }
 
     /** {@code POST /v1/customers/{id}/qualifications}: asks Partner Center to vet a qualification. */
     public Mono<CustomerQualification> createQualification(String customerId, QualificationUpdate update) {
         return call(
-                Operation.QUALIFICATION_UPDATE,
-                HttpMethod.POST,
-                uri -> {
-                    uri.path("/v1/customers/{id}/qualifications");
-                    if (update.validationCode() != null) {
-                        uri.queryParam("code", "{code}");
-                        return uri.build(customerId, update.validationCode());
-                    }
-                    return uri.build(customerId);
-                },
-                update,
-                body -> read(body, CustomerQualification.class));
+                        Operation.QUALIFICATION_UPDATE,
+                        HttpMethod.POST,
+                        uri -> {
+                            uri.path("/v1/customers/{id}/qualifications");
+                            if (update.validationCode() != null) {
+                                uri.queryParam("code", "{code}");
+                                return uri.build(customerId, update.validationCode());
+                            }
+                            return uri.build(customerId);
+                        },
+                        update,
+                        body -> read(body, CustomerQualification.class))
+                .doOnNext(created -> cache.invalidate(customerId));
     }
 
     /** {@code GET /v1/customers/{id}/validationStatus?type=…}: the customer's validation status. */
     public Mono<ValidationStatus> validationStatus(String customerId, String type) {
-        return call(
+        // The only type there is is account, so the customer id alone keys the cache.
+        return cache.get(
                 Operation.VALIDATION_STATUS,
-                HttpMethod.GET,
-                uri -> uri.path("/v1/customers/{id}/validationStatus")
-                        .queryParam("type", "{type}")
-                        .build(customerId, type),
-                null,
-                body -> read(body, ValidationStatus.class));
+                customerId,
+                () -> call(
+                        Operation.VALIDATION_STATUS,
+                        HttpMethod.GET,
+                        uri -> uri.path("/v1/customers/{id}/validationStatus")
+                                .queryParam("type", "{type}")
+                                .build(customerId, type),
+                        null,
+                        body -> read(body, ValidationStatus.class)));
     }
 
     private <T> Mono<T> call(

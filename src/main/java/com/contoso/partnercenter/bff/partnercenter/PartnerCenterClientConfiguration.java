@@ -48,7 +48,8 @@ class PartnerCenterClientConfiguration {
                 .build();
         var resilience = new UpstreamResilience(
                 retries, circuitBreakers, bulkheads, timeLimiters, meters, properties.deadline(), Clock.systemUTC());
-        return new PartnerCenterClient(webClient, resilience, json, Clock.systemUTC());
+        return new PartnerCenterClient(
+                webClient, resilience, new ResponseCache(properties.cache(), meters), json, Clock.systemUTC());
     }
 
     private static ReactorClientHttpConnector connector(Duration responseTimeout) {

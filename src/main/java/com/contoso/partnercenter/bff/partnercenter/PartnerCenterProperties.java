@@ -1,6 +1,7 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
@@ -18,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param locale sent as {@code X-Locale}.
  * @param deadline the longest one inbound request may wait for Partner Center, token included.
  * @param auth Microsoft Entra ID credentials.
+ * @param cache the in-process cache of Partner Center's GET answers.
  */
 @Validated
 @ConfigurationProperties("partner-center")
@@ -28,7 +30,18 @@ public record PartnerCenterProperties(
         @DefaultValue("partner-center-bff") @NotBlank String applicationName,
         @DefaultValue("en-US") @NotBlank String locale,
         @DefaultValue("25s") @NotNull Duration deadline,
-        @DefaultValue @Valid @NotNull Auth auth) {
+        @DefaultValue @Valid @NotNull Auth auth,
+        @DefaultValue @Valid @NotNull Cache cache) {
+
+    /**
+     * GET answers kept per customer for a short while; concurrent identical requests share one upstream call.
+     *
+     * @param ttl how long an answer is reused; {@code 0} turns caching off.
+     * @param maxSize how many answers are kept at most.
+     */
+    public record Cache(
+            @DefaultValue("30s") @NotNull Duration ttl,
+            @DefaultValue("10000") @Min(1) long maxSize) {}
 
     /**
      * Microsoft Entra ID credentials of the partner's application.

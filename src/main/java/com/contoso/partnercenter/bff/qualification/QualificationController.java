@@ -2,6 +2,7 @@ package com.contoso.partnercenter.bff.qualification;
 
 import com.contoso.partnercenter.bff.partnercenter.CustomerQualification;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
+import com.contoso.partnercenter.bff.web.CachedAnswers;
 import com.contoso.partnercenter.bff.web.CustomerId;
 import com.contoso.partnercenter.bff.web.Items;
 import io.swagger.v3.oas.annotations.Operation;
@@ -39,10 +40,10 @@ class QualificationController {
             description = "All qualifications of the customer with their vetting state (Partner Center's asynchronous"
                     + " API). Values Partner Center adds later are passed through unchanged; vettingCreatedDate is"
                     + " always an ISO-8601 instant in UTC. Needs partner-center.read.")
-    Mono<Items<CustomerQualification>> qualifications(
+    Mono<ResponseEntity<Items<CustomerQualification>>> qualifications(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
                     String customerId) {
-        return partnerCenter.qualifications(customerId).map(Items::new);
+        return CachedAnswers.ok(partnerCenter.qualifications(customerId).map(Items::new));
     }
 
     @PostMapping("/qualifications")
@@ -75,13 +76,13 @@ class QualificationController {
                     + " name (Education, GovernmentCommunityCloud, StateOwnedEntity, Nonprofit, None); a value"
                     + " nobody knows yet is passed through unchanged. Prefer listing the qualifications."
                     + " Needs partner-center.read.")
-    Mono<SyncQualification> qualification(
+    Mono<ResponseEntity<SyncQualification>> qualification(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
                     String customerId) {
-        return partnerCenter
+        return CachedAnswers.ok(partnerCenter
                 .qualification(customerId)
                 .map(SyncQualification::new)
-                .defaultIfEmpty(new SyncQualification(null));
+                .defaultIfEmpty(new SyncQualification(null)));
     }
 
     @Schema(description = "The customer's qualification as the synchronous API reports it.")

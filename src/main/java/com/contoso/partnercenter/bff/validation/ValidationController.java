@@ -3,12 +3,14 @@ package com.contoso.partnercenter.bff.validation;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import com.contoso.partnercenter.bff.partnercenter.ValidationCode;
 import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
+import com.contoso.partnercenter.bff.web.CachedAnswers;
 import com.contoso.partnercenter.bff.web.CustomerId;
 import com.contoso.partnercenter.bff.web.Items;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Pattern;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -34,8 +36,8 @@ class ValidationController {
             description = "The Government Community Cloud validation codes Partner Center holds for the partner"
                     + " (App-only token upstream). A code is needed to give a customer the GovernmentCommunityCloud"
                     + " qualification. Needs partner-center.read.")
-    Mono<Items<ValidationCode>> validationCodes() {
-        return partnerCenter.validationCodes().map(Items::new);
+    Mono<ResponseEntity<Items<ValidationCode>>> validationCodes() {
+        return CachedAnswers.ok(partnerCenter.validationCodes().map(Items::new));
     }
 
     @GetMapping("/customers/{customerId}/validation-status")
@@ -45,17 +47,17 @@ class ValidationController {
             description = "Partner Center's validation status of the customer's account, its status passed through"
                     + " verbatim (\"Not Ready\" keeps its space). 404 when Partner Center keeps no account status"
                     + " for the customer (error 600074). Needs partner-center.read.")
-    Mono<ValidationStatus> validationStatus(
+    Mono<ResponseEntity<ValidationStatus>> validationStatus(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).") String customerId,
             @RequestParam(defaultValue = ValidationTypes.ACCOUNT)
                     @Pattern(regexp = "(?i)account", message = "must be account, the only validation type there is")
                     @Parameter(description = "The validation type; account is the only one.")
                     String type) {
         // The type is the one asked for, whatever spelling (or none) Partner Center answers with.
-        return partnerCenter
+        return CachedAnswers.ok(partnerCenter
                 .validationStatus(customerId, ValidationTypes.ACCOUNT)
                 .map(status ->
-                        new ValidationStatus(ValidationTypes.ACCOUNT, status.status(), status.lastUpdateDateTime()));
+                        new ValidationStatus(ValidationTypes.ACCOUNT, status.status(), status.lastUpdateDateTime())));
     }
 
     static final class ValidationTypes {

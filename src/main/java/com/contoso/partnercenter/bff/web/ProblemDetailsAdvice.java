@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.web;
 
+import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -52,6 +53,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             problem.setProperty("upstreamErrorName", e.upstreamErrorName());
         }
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+        String cacheStatus = CachedAnswers.of(request);
+        if (cacheStatus != null) {
+            response.header(CacheStatus.HEADER, cacheStatus);
+        }
         if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
             // Every 503 says when to come back; without a word from Partner Center, a second is a fair guess.
             long seconds = e.retryAfter() != null ? (e.retryAfter().toMillis() + 999) / 1000 : 1;

@@ -76,11 +76,17 @@ class PartnerCenterClientTest {
     }
 
     static PartnerCenterClient client(String baseUrl, Duration deadline, Duration tokenTimeout) {
-        return client(baseUrl, baseUrl, deadline, tokenTimeout, new SimpleMeterRegistry());
+        return client(baseUrl, baseUrl, deadline, tokenTimeout, new SimpleMeterRegistry(), Duration.ZERO);
     }
 
+    // Caching is off unless a test is about it: the others count upstream calls.
     static PartnerCenterClient client(
-            String baseUrl, String tokenBaseUrl, Duration deadline, Duration tokenTimeout, MeterRegistry meters) {
+            String baseUrl,
+            String tokenBaseUrl,
+            Duration deadline,
+            Duration tokenTimeout,
+            MeterRegistry meters,
+            Duration cacheTtl) {
         var auth = new PartnerCenterProperties.Auth(
                 "tenant-1",
                 "client-1",
@@ -89,7 +95,13 @@ class PartnerCenterClientTest {
                 URI.create(tokenBaseUrl + TOKEN_PATH),
                 "https://api.partnercenter.microsoft.com/.default",
                 tokenTimeout);
-        var properties = new PartnerCenterProperties(URI.create(baseUrl), "portal-bff-test", "de-DE", deadline, auth);
+        var properties = new PartnerCenterProperties(
+                URI.create(baseUrl),
+                "portal-bff-test",
+                "de-DE",
+                deadline,
+                auth,
+                new PartnerCenterProperties.Cache(cacheTtl, 100));
         return new PartnerCenterClientConfiguration()
                 .partnerCenterClient(
                         WebClient.builder(),
@@ -420,7 +432,8 @@ class PartnerCenterClientTest {
                 wireMock.baseUrl(),
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(1),
-                meters);
+                meters,
+                Duration.ZERO);
 
         assertThatThrownBy(() -> refused.createQualification(
                                 CUSTOMER, new QualificationUpdate("Education", null, null, null))

@@ -1,0 +1,30 @@
+package com.contoso.partnercenter.bff.partnercenter;
+
+/**
+ * The RFC 9211 {@code Cache-Status} of one answer. The web layer puts one into the Reactor context of a
+ * call and writes it as a header; the cache fills it in. Without a cache on the way it says "bypass".
+ */
+public final class CacheStatus {
+
+    public static final String HEADER = "Cache-Status";
+    private static final String CACHE = "partner-center-bff";
+
+    private volatile String value = CACHE + "; fwd=bypass";
+
+    void hit() {
+        value = CACHE + "; hit";
+    }
+
+    void miss() {
+        value = CACHE + "; fwd=miss";
+    }
+
+    /** Another request was already asking Partner Center the same question; this one waited for its answer. */
+    void collapsed() {
+        value = CACHE + "; fwd=miss; collapsed";
+    }
+
+    public String headerValue() {
+        return value;
+    }
+}

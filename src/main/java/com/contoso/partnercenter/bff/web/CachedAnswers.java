@@ -1,0 +1,35 @@
+package com.contoso.partnercenter.bff.web;
+
+import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+
+/**
+ * Answers that say where they came from (RFC 9211 {@code Cache-Status}): from the cache, from Partner
+ * Center, or from a call another request had already made. Problems carry the header too.
+ */
+public final class CachedAnswers {
+
+    private static final String ATTRIBUTE = CacheStatus.class.getName();
+
+    private CachedAnswers() {}
+
+    /** 200 with the answer and its {@code Cache-Status}; call it on the request's thread. */
+    public static <T> Mono<ResponseEntity<T>> ok(Mono<T> answer) {
+        CacheStatus status = new CacheStatus();
+        RequestContextHolder.currentRequestAttributes()
+                .setAttribute(ATTRIBUTE, status, RequestAttributes.SCOPE_REQUEST);
+        return answer.map(body -> ResponseEntity.ok()
+                        .header(CacheStatus.HEADER, status.headerValue())
+                        .body(body))
+                .contextWrite(Context.of(CacheStatus.class, status));
+    }
+
+    static String of(HttpServletRequest request) {
+        return request.getAttribute(ATTRIBUTE) instanceof CacheStatus status ? status.headerValue() : null;
+    }
+}
