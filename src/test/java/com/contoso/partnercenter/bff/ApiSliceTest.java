@@ -2,10 +2,12 @@ package com.contoso.partnercenter.bff;
 
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
 
+import com.contoso.partnercenter.bff.eligibility.BatchProperties;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
@@ -52,6 +54,7 @@ public abstract class ApiSliceTest {
     }
 
     @TestConfiguration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(BatchProperties.class)
     static class Meters {
         @Bean
         MeterRegistry meterRegistry() {

@@ -3,6 +3,8 @@ package com.contoso.partnercenter.bff.correlation;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The id that ties a portal's request to our log lines and to Partner Center's {@code MS-CorrelationId}.
@@ -30,5 +32,18 @@ public final class CorrelationId {
     public static String current() {
         String id = MDC.get(MDC_KEY);
         return id != null ? id : UUID.randomUUID().toString();
+    }
+
+    /**
+     * The id a Reactor pipeline carries, else the thread's. Work fanned out from one request (a batch)
+     * subscribes on whatever thread finished the previous call, where the MDC holds nothing.
+     */
+    public static String current(ContextView context) {
+        return context.<String>getOrEmpty(CorrelationId.class).orElseGet(CorrelationId::current);
+    }
+
+    /** A Reactor context that carries the id to work subscribed off the request's thread. */
+    public static Context context(String id) {
+        return Context.of(CorrelationId.class, id);
     }
 }

@@ -9,7 +9,9 @@ import java.util.Locale;
  * documented rule. Anything the rule does not cover is blocked: a wrong "yes" can put through a purchase
  * Microsoft then refuses, a wrong "no" only delays one.
  */
-@Schema(description = "Whether the customer may purchase, and why.")
+@Schema(
+        description = "Whether the customer may purchase, and why.",
+        requiredProperties = {"customerId", "eligible", "accountStatus", "reason"})
 public record PurchaseEligibility(
         @Schema(example = "0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a")
         String customerId,
@@ -26,7 +28,8 @@ public record PurchaseEligibility(
         @Schema(description = "A short sentence a portal can show to a person.")
         String reason,
 
-        @JsonIgnore @Schema(hidden = true) Outcome outcome) {
+        @JsonIgnore @Schema(hidden = true) Outcome outcome)
+        implements EligibilityAnswer {
 
     /** How the rule decided; a metric tag. */
     public enum Outcome {

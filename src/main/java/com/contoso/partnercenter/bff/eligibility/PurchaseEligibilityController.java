@@ -9,10 +9,14 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -84,4 +88,57 @@ class PurchaseEligibilityController {
                     String customerId) {
         return CachedAnswers.ok(service.eligibility(customerId));
     }
+
+    @PostMapping(path = "/purchase-eligibility/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(
+            operationId = "getPurchaseEligibilityBatch",
+            summary = "Tell for up to 100 customers whether each may purchase",
+            description = """
+                    For a portal's list of customers: 1 to 100 customer ids, a repeated id answered once. The items
+                    come in the order the ids were first given, each either the eligibility the single endpoint
+                    would answer or, when that customer could not be decided, its problem (customerId, type, title,
+                    status, detail, retryable and, for a 503, retryAfter in seconds), so one failing customer never
+                    fails the list. Partner Center is asked a few customers at a time (partner-center.batch.concurrency),
+                    through the same cache and resilience as single calls; what is not answered within
+                    partner-center.batch.deadline becomes a 504 item. Invalid input (not a list, empty, more than
+                    100 ids, an id that is not a GUID) is a 400 for the whole request. Needs partner-center.read.""")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            examples =
+                                    @ExampleObject(name = "threeCustomers", summary = "Three customers", value = """
+                                            {"customerIds":["c0ffee00-0000-4000-8000-000000000001",\
+                                            "c0ffee00-0000-4000-8000-000000000002",\
+                                            "c0ffee00-0000-4000-8000-000000000013"]}""")))
+    @ApiResponse(
+            responseCode = "200",
+            description = "One item per distinct customer, in request order: a decision or that customer's problem.",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = EligibilityBatch.class),
+                            examples =
+                                    @ExampleObject(
+                                            name = "mixed",
+                                            summary = "Allowed, blocked and throttled",
+                                            value = """
+                                    {"items":[{"customerId":"c0ffee00-0000-4000-8000-000000000001","eligible":true,\
+                                    "accountStatus":"Allowed","reason":"The customer's account is allowed to purchase."},\
+                                    {"customerId":"c0ffee00-0000-4000-8000-000000000002","eligible":false,\
+                                    "accountStatus":"UnderReview","reason":"Purchases are blocked while the customer's\
+                                     account is under review."},\
+                                    {"customerId":"c0ffee00-0000-4000-8000-000000000013",\
+                                    "type":"urn:partner-center-bff:problem:throttled",\
+                                    "title":"Partner Center asked to wait","status":503,\
+                                    "detail":"Partner Center asked to wait 57 s before the next request, longer than\
+                                     this request may take.","retryable":true,"retryAfter":57}]}""")))
+    Mono<EligibilityBatch> purchaseEligibilityBatch(@RequestBody @Valid EligibilityBatchRequest request) {
+        return service.eligibilities(request.customerIds()).map(EligibilityBatch::new);
+    }
+
+    @Schema(description = "One item per distinct customer, in request order.")
+    record EligibilityBatch(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            List<EligibilityAnswer> items) {}
 }

@@ -1,21 +1,34 @@
 package com.contoso.partnercenter.bff.eligibility;
 
+import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Asks Partner Center for the account status and applies the documented purchase rule. */
 @Service
 class PurchaseEligibilityService {
 
+    private static final Logger log = LoggerFactory.getLogger(PurchaseEligibilityService.class);
+
     private final PartnerCenterClient partnerCenter;
     private final MeterRegistry meters;
+    private final BatchProperties batch;
 
-    PurchaseEligibilityService(PartnerCenterClient partnerCenter, MeterRegistry meters) {
+    PurchaseEligibilityService(PartnerCenterClient partnerCenter, MeterRegistry meters, BatchProperties batch) {
         this.partnerCenter = partnerCenter;
         this.meters = meters;
+        this.batch = batch;
     }
 
     /**
@@ -32,7 +45,42 @@ class PurchaseEligibilityService {
                 .doOnNext(decision -> meters.counter(
                                 "partner.center.eligibility.decisions",
                                 "outcome",
-                                decision.outcome().name().toLowerCase())
+                                decision.outcome().name().toLowerCase(Locale.ROOT))
                         .increment());
+    }
+
+    /**
+     * One answer per distinct customer, in the order first asked, each a decision or that customer's problem.
+     * Calls run {@code partner-center.batch.concurrency} at a time through the cache and the same resilience
+     * as single calls; what is not answered by the batch deadline becomes a 503 item instead of holding the
+     * whole list. Call it on the request's thread: the correlation id is taken from there.
+     */
+    Mono<List<EligibilityAnswer>> eligibilities(List<String> customerIds) {
+        // Tenant ids are GUIDs, so case does not make another customer: ask about each one once.
+        Map<String, String> distinct = new LinkedHashMap<>();
+        customerIds.forEach(id -> distinct.putIfAbsent(id.toLowerCase(Locale.ROOT), id));
+        long deadlineAt = System.nanoTime() + batch.deadline().toNanos();
+        return Flux.fromIterable(distinct.values())
+                .flatMapSequential(id -> answer(id, deadlineAt), batch.concurrency())
+                .collectList()
+                .contextWrite(CorrelationId.context(CorrelationId.current()));
+    }
+
+    private Mono<EligibilityAnswer> answer(String customerId, long deadlineAt) {
+        // The deadline is the batch's: a customer queued behind others gets only what is left of it.
+        Mono<PurchaseEligibility> decision = Mono.defer(() -> {
+            Duration left = Duration.ofNanos(deadlineAt - System.nanoTime());
+            Mono<PurchaseEligibility> tooLate = Mono.error(PartnerCenterException.deadlineExceeded(batch.deadline()));
+            return left.isNegative() || left.isZero()
+                    ? tooLate
+                    : eligibility(customerId).timeout(left, tooLate);
+        });
+        return decision.<EligibilityAnswer>map(answer -> answer).onErrorResume(e -> {
+            if (e instanceof PartnerCenterException pc) {
+                return Mono.just(CustomerProblem.of(customerId, pc));
+            }
+            log.error("Unexpected failure deciding for one customer of a batch", e);
+            return Mono.just(CustomerProblem.unexpected(customerId));
+        });
     }
 }

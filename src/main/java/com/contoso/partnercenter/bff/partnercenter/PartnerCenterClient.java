@@ -135,24 +135,25 @@ public class PartnerCenterClient {
             Function<UriBuilder, URI> uri,
             Object body,
             Function<JsonNode, T> reader) {
-        // Read on the caller's thread: the correlation id lives in that thread's MDC.
-        String correlationId = CorrelationId.current();
-        // One request id per logical call, on every attempt: Partner Center uses it to spot a repeated request.
-        String requestId = UUID.randomUUID().toString();
-        WebClient.RequestBodySpec request = webClient
-                .method(method)
-                .uri(uri)
-                .attribute(EntraIdTokens.GRANT_ATTRIBUTE, operation.grant())
-                .header(CORRELATION_ID_HEADER, correlationId)
-                .header(REQUEST_ID_HEADER, requestId);
-        if (body != null) {
-            request.body(BodyInserters.fromValue(body));
-        }
-        return resilience.call(
-                operation,
-                correlationId,
-                () -> request.exchangeToMono(response -> answer(response, reader))
-                        .onErrorMap(e -> !(e instanceof PartnerCenterException), PartnerCenterClient::translate));
+        return Mono.deferContextual(context -> {
+            String correlationId = CorrelationId.current(context);
+            // One request id per logical call, on every attempt: Partner Center uses it to spot a repeated request.
+            String requestId = UUID.randomUUID().toString();
+            WebClient.RequestBodySpec request = webClient
+                    .method(method)
+                    .uri(uri)
+                    .attribute(EntraIdTokens.GRANT_ATTRIBUTE, operation.grant())
+                    .header(CORRELATION_ID_HEADER, correlationId)
+                    .header(REQUEST_ID_HEADER, requestId);
+            if (body != null) {
+                request.body(BodyInserters.fromValue(body));
+            }
+            return resilience.call(
+                    operation,
+                    correlationId,
+                    () -> request.exchangeToMono(response -> answer(response, reader))
+                            .onErrorMap(e -> !(e instanceof PartnerCenterException), PartnerCenterClient::translate));
+        });
     }
 
     private <T> Mono<T> answer(ClientResponse response, Function<JsonNode, T> reader) {

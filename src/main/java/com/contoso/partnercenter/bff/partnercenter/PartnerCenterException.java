@@ -327,4 +327,9 @@ public class PartnerCenterException extends RuntimeException {
     public Duration retryAfter() {
         return retryAfter;
     }
+
+    /** Whole seconds for a {@code Retry-After}, rounded up; without a word from Partner Center, a second is a fair guess. */
+    public long retryAfterSeconds() {
+        return retryAfter != null ? Math.max(1, (retryAfter.toMillis() + 999) / 1000) : 1;
+    }
 }

@@ -52,8 +52,10 @@ final class ResponseCache {
             status.miss();
             count(operation, "miss");
             // Not tied to this caller: if it goes away, the others waiting for the answer still get it. A failure
-            // leaves the cache before anyone hears of it, so the next request asks Partner Center again.
+            // leaves the cache before anyone hears of it, so the next request asks Partner Center again. The
+            // caller's context goes along: it carries the correlation id Partner Center will see.
             load.get()
+                    .contextWrite(context)
                     .subscribe(
                             mine::complete,
                             failure -> {

@@ -58,9 +58,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             response.header(CacheStatus.HEADER, cacheStatus);
         }
         if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
-            // Every 503 says when to come back; without a word from Partner Center, a second is a fair guess.
-            long seconds = e.retryAfter() != null ? (e.retryAfter().toMillis() + 999) / 1000 : 1;
-            response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, seconds)));
+            // Every 503 says when to come back.
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
         return response.body(problem);
     }
