@@ -1,6 +1,7 @@
 package com.contoso.partnercenter.bff.correlation;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import reactor.util.context.Context;
@@ -23,15 +24,24 @@ public final class CorrelationId {
 
     /** The caller's id when it is a GUID, otherwise a new one: anything else could be used to forge log lines. */
     public static String acceptOrGenerate(String candidate) {
-        return candidate != null && GUID.matcher(candidate).matches()
-                ? candidate
-                : UUID.randomUUID().toString();
+        return candidate != null && GUID.matcher(candidate).matches() ? candidate : newId();
     }
 
     /** The current request's id, or a new one for work that runs outside a request. */
     public static String current() {
         String id = MDC.get(MDC_KEY);
-        return id != null ? id : UUID.randomUUID().toString();
+        return id != null ? id : newId();
+    }
+
+    /**
+     * A random (version 4) UUID. These ids must be unique, not unguessable: {@link UUID#randomUUID()} draws
+     * from one SecureRandom behind a lock that every request thread queued on (docs/performance.md).
+     */
+    public static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(high, low).toString();
     }
 
     /**

@@ -19,7 +19,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Mono;
 
 @RestController
 @RequestMapping("/api/v1")
@@ -83,7 +82,7 @@ class PurchaseEligibilityController {
                                          account status \\"Not Ready\\" is not covered by the documented eligibility\
                                          rules."}""")
                             }))
-    Mono<ResponseEntity<PurchaseEligibility>> purchaseEligibility(
+    ResponseEntity<PurchaseEligibility> purchaseEligibility(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
                     String customerId) {
         return CachedAnswers.ok(service.eligibility(customerId));
@@ -133,8 +132,8 @@ class PurchaseEligibilityController {
                                     "title":"Partner Center asked to wait","status":503,\
                                     "detail":"Partner Center asked to wait 57 s before the next request, longer than\
                                      this request may take.","retryable":true,"retryAfter":57}]}""")))
-    Mono<EligibilityBatch> purchaseEligibilityBatch(@RequestBody @Valid EligibilityBatchRequest request) {
-        return service.eligibilities(request.customerIds()).map(EligibilityBatch::new);
+    EligibilityBatch purchaseEligibilityBatch(@RequestBody @Valid EligibilityBatchRequest request) {
+        return new EligibilityBatch(service.eligibilities(request.customerIds()).block());
     }
 
     @Schema(description = "One item per distinct customer, in request order.")

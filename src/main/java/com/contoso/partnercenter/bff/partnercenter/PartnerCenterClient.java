@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
@@ -138,7 +137,7 @@ public class PartnerCenterClient {
         return Mono.deferContextual(context -> {
             String correlationId = CorrelationId.current(context);
             // One request id per logical call, on every attempt: Partner Center uses it to spot a repeated request.
-            String requestId = UUID.randomUUID().toString();
+            String requestId = CorrelationId.newId();
             WebClient.RequestBodySpec request = webClient
                     .method(method)
                     .uri(uri)

@@ -20,7 +20,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriComponentsBuilder;
-import reactor.core.publisher.Mono;
 
 @RestController
 @RequestMapping("/api/v1/customers/{customerId}")
@@ -40,7 +39,7 @@ class QualificationController {
             description = "All qualifications of the customer with their vetting state (Partner Center's asynchronous"
                     + " API). Values Partner Center adds later are passed through unchanged; vettingCreatedDate is"
                     + " always an ISO-8601 instant in UTC. Needs partner-center.read.")
-    Mono<ResponseEntity<Items<CustomerQualification>>> qualifications(
+    ResponseEntity<Items<CustomerQualification>> qualifications(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
                     String customerId) {
         return CachedAnswers.ok(partnerCenter.qualifications(customerId).map(Items::new));
@@ -54,7 +53,7 @@ class QualificationController {
                     + " validationCode from the GCC validation codes) or StateOwnedEntity. Answers the created"
                     + " qualification, usually InReview. Needs partner-center.write.")
     @ApiResponse(responseCode = "201", description = "The qualification Partner Center created.")
-    Mono<ResponseEntity<CustomerQualification>> createQualification(
+    ResponseEntity<CustomerQualification> createQualification(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).") String customerId,
             @Valid @RequestBody QualificationRequest request,
             UriComponentsBuilder uri) {
@@ -63,7 +62,8 @@ class QualificationController {
                 .createQualification(customerId, request.toUpdate())
                 .map(created -> ResponseEntity.status(HttpStatus.CREATED)
                         .location(location)
-                        .body(created));
+                        .body(created))
+                .block();
     }
 
     @Deprecated
@@ -76,7 +76,7 @@ class QualificationController {
                     + " name (Education, GovernmentCommunityCloud, StateOwnedEntity, Nonprofit, None); a value"
                     + " nobody knows yet is passed through unchanged. Prefer listing the qualifications."
                     + " Needs partner-center.read.")
-    Mono<ResponseEntity<SyncQualification>> qualification(
+    ResponseEntity<SyncQualification> qualification(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
                     String customerId) {
         return CachedAnswers.ok(partnerCenter

@@ -16,7 +16,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Mono;
 
 @RestController
 @RequestMapping("/api/v1")
@@ -36,7 +35,7 @@ class ValidationController {
             description = "The Government Community Cloud validation codes Partner Center holds for the partner"
                     + " (App-only token upstream). A code is needed to give a customer the GovernmentCommunityCloud"
                     + " qualification. Needs partner-center.read.")
-    Mono<ResponseEntity<Items<ValidationCode>>> validationCodes() {
+    ResponseEntity<Items<ValidationCode>> validationCodes() {
         return CachedAnswers.ok(partnerCenter.validationCodes().map(Items::new));
     }
 
@@ -47,7 +46,7 @@ class ValidationController {
             description = "Partner Center's validation status of the customer's account, its status passed through"
                     + " verbatim (\"Not Ready\" keeps its space). 404 when Partner Center keeps no account status"
                     + " for the customer (error 600074). Needs partner-center.read.")
-    Mono<ResponseEntity<ValidationStatus>> validationStatus(
+    ResponseEntity<ValidationStatus> validationStatus(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).") String customerId,
             @RequestParam(defaultValue = ValidationTypes.ACCOUNT)
                     @Pattern(regexp = "(?i)account", message = "must be account, the only validation type there is")
