@@ -5,6 +5,8 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.BooleanSchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -15,6 +17,7 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +39,17 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI partnerCenterBffOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("Partner Center BFF").version("v1").description("""
+                .info(new Info()
+                        .title("Partner Center BFF")
+                        .version("v1")
+                        .description("""
                                 A simple, safe API over Microsoft Partner Center's customer validation and \
                                 qualification APIs, with purchase eligibility derived from the account validation \
                                 status. Every error is an RFC 9457 problem with a correlationId; send \
-                                X-Correlation-Id (a GUID) to choose it."""))
+                                X-Correlation-Id (a GUID) to choose it.""")
+                        .license(new License().name("Proprietary").identifier("LicenseRef-Proprietary")))
+                // Relative, so the document holds behind any ingress host or path a deployment gives it.
+                .servers(List.of(new Server().url("/").description("This service")))
                 .components(new Components()
                         .addSecuritySchemes(
                                 BEARER,
@@ -56,92 +65,97 @@ class OpenApiConfiguration {
 
     @Bean
     OpenApiCustomizer problemResponses() {
-        return openApi -> openApi.getPaths()
-                .forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
-                    var responses = operation.getResponses();
-                    boolean upstream = path.startsWith("/api/");
-                    Map<String, ApiResponse> problems = new LinkedHashMap<>();
-                    problems.put(
-                            "400",
-                            problem(
-                                    400,
-                                    "Invalid input (path, query or body).",
-                                    "invalid-request",
-                                    "Invalid request",
-                                    "customerId must be a GUID such as 0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a.",
-                                    false,
-                                    null));
-                    problems.put(
-                            "401",
-                            problem(
-                                    401,
-                                    "No bearer token, or not a valid one.",
-                                    "unauthorized",
-                                    "Authentication required",
-                                    "A valid bearer token for this service is required.",
-                                    false,
-                                    null));
-                    problems.put(
-                            "403",
-                            problem(
-                                    403,
-                                    "The token lacks the needed permission.",
-                                    "forbidden",
-                                    "Permission missing",
-                                    "The token does not grant the permission this operation needs (partner-center.read for reading,"
-                                            + " partner-center.write for updating).",
-                                    false,
-                                    null));
-                    if (upstream) {
+        return openApi -> {
+            // springdoc drops component schemas no annotation refers to before customizers run.
+            openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            openApi.getPaths()
+                    .forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+                        var responses = operation.getResponses();
+                        // A batch answers each customer's upstream failure inside its 200, never as its own status.
+                        boolean upstream = path.startsWith("/api/") && !path.endsWith("/batch");
+                        Map<String, ApiResponse> problems = new LinkedHashMap<>();
                         problems.put(
-                                "404",
+                                "400",
                                 problem(
-                                        404,
-                                        "Partner Center has no such resource.",
-                                        "not-found",
-                                        "Not found in Partner Center",
-                                        "Account Status for the customer, 0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a was not found.",
+                                        400,
+                                        "Invalid input (path, query or body).",
+                                        "invalid-request",
+                                        "Invalid request",
+                                        "customerId must be a GUID such as 0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a.",
                                         false,
-                                        Map.of(
-                                                "upstreamErrorCode",
-                                                "600074",
-                                                "upstreamErrorName",
-                                                "AccountStatusNotFound")));
-                        problems.put(
-                                "502",
-                                problem(
-                                        502,
-                                        "Partner Center failed, answered something unreadable, or refused the"
-                                                + " service's credentials.",
-                                        "upstream-failure",
-                                        "Partner Center failed",
-                                        "Partner Center answered 500.",
-                                        true,
                                         null));
                         problems.put(
-                                "503",
+                                "401",
                                 problem(
-                                        503,
-                                        "Partner Center is throttling and the wait would pass the deadline, or the"
-                                                + " circuit is open. Retry-After says when to try again.",
-                                        "throttled",
-                                        "Partner Center is throttling requests",
-                                        "Partner Center asked to wait 57 s before the next request.",
-                                        true,
+                                        401,
+                                        "No bearer token, or not a valid one.",
+                                        "unauthorized",
+                                        "Authentication required",
+                                        "A valid bearer token for this service is required.",
+                                        false,
                                         null));
                         problems.put(
-                                "504",
+                                "403",
                                 problem(
-                                        504,
-                                        "Partner Center did not answer within the deadline.",
-                                        "upstream-timeout",
-                                        "Partner Center did not answer in time",
-                                        "Partner Center did not answer within 25.0 s.",
-                                        true,
+                                        403,
+                                        "The token lacks the needed permission.",
+                                        "forbidden",
+                                        "Permission missing",
+                                        "The token does not grant the permission this operation needs (partner-center.read for reading,"
+                                                + " partner-center.write for updating).",
+                                        false,
                                         null));
-                    }
-                    problems.forEach(responses::putIfAbsent);
-                }));
+                        if (upstream) {
+                            problems.put(
+                                    "404",
+                                    problem(
+                                            404,
+                                            "Partner Center has no such resource.",
+                                            "not-found",
+                                            "Not found in Partner Center",
+                                            "Account Status for the customer, 0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a was not found.",
+                                            false,
+                                            Map.of(
+                                                    "upstreamErrorCode",
+                                                    "600074",
+                                                    "upstreamErrorName",
+                                                    "AccountStatusNotFound")));
+                            problems.put(
+                                    "502",
+                                    problem(
+                                            502,
+                                            "Partner Center failed, answered something unreadable, or refused the"
+                                                    + " service's credentials.",
+                                            "upstream-failure",
+                                            "Partner Center failed",
+                                            "Partner Center answered 500.",
+                                            true,
+                                            null));
+                            problems.put(
+                                    "503",
+                                    problem(
+                                            503,
+                                            "Partner Center is throttling and the wait would pass the deadline, or the"
+                                                    + " circuit is open. Retry-After says when to try again.",
+                                            "throttled",
+                                            "Partner Center is throttling requests",
+                                            "Partner Center asked to wait 57 s before the next request.",
+                                            true,
+                                            null));
+                            problems.put(
+                                    "504",
+                                    problem(
+                                            504,
+                                            "Partner Center did not answer within the deadline.",
+                                            "upstream-timeout",
+                                            "Partner Center did not answer in time",
+                                            "Partner Center did not answer within 25.0 s.",
+                                            true,
+                                            null));
+                        }
+                        problems.forEach(responses::putIfAbsent);
+                    }));
+        };
     }
 
     private static ApiResponse problem(
@@ -191,8 +205,7 @@ class OpenApiConfiguration {
                         new StringSchema().description("Partner Center's error name, when it gave one."))
                 .addProperty(
                         "errors",
-                        new Schema<>()
-                                .type("array")
+                        new ArraySchema()
                                 .description("Each invalid input, for 400.")
                                 .items(new ObjectSchema()
                                         .addProperty("field", new StringSchema())

@@ -4,6 +4,7 @@ import com.contoso.partnercenter.bff.web.CachedAnswers;
 import com.contoso.partnercenter.bff.web.CustomerId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -138,6 +139,8 @@ class PurchaseEligibilityController {
 
     @Schema(description = "One item per distinct customer, in request order.")
     record EligibilityBatch(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            @ArraySchema(
+                    arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED),
+                    schema = @Schema(implementation = EligibilityAnswer.Documented.class))
             List<EligibilityAnswer> items) {}
 }

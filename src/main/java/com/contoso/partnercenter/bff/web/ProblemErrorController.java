@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -14,6 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Errors raised before Spring MVC (a path the firewall rejects, a failure inside a filter) reach the
  * container's error page; they get the same problem shape as everything else, and never a stack trace.
  */
+// Not an operation portals call: the container forwards errors here.
+@Hidden
 @RestController
 class ProblemErrorController implements ErrorController {
 
