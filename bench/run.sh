@@ -9,7 +9,8 @@
 #
 # Knobs (environment): WARMUP (s, first warm-up of each service instance, default 60), MEASURE (s, each
 # measurement, default 30), CONNECTIONS (default 32), JAVA (default Temurin 25, what the image runs),
-# PROFILE=1 records a JFR file of each service instance under bench/out/ for `jfr view hot-methods`.
+# PROFILE=1 records a JFR file of each service instance under bench/out/ for `jfr view hot-methods`,
+# EXTRA_JAVA_OPTS adds JVM flags after the image's (to try a change before putting it in the Dockerfile).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -119,7 +120,7 @@ start_service() { # $1 name, $2 cache ttl
   [ "${PROFILE:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$1.jfr,settings=profile")
   START_MS=$(date +%s%3N)
   # shellcheck disable=SC2086
-  "$JAVA" $IMAGE_FLAGS -XX:MaxRAM=768m "${jfr[@]}" -jar "$JAR" \
+  "$JAVA" $IMAGE_FLAGS -XX:MaxRAM=768m ${EXTRA_JAVA_OPTS:-} "${jfr[@]}" -jar "$JAR" \
     --server.port=$APP_PORT --management.server.port=$MGMT_PORT \
     --partner-center.base-url=http://127.0.0.1:$STUB_PORT \
     --partner-center.auth.tenant-id=bench --partner-center.auth.client-id=bench \
@@ -169,7 +170,7 @@ load() { # $1 seconds, $2 url, [$3 name to record]
 
 API=http://127.0.0.1:$APP_PORT/api/v1/customers/$CUSTOMER
 echo "Benchmark on $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $("$JAVA" -version 2>&1 | head -1), wrk -t1 -c$CONNECTIONS"
-echo "warm-up ${WARMUP}s per service instance, ${MEASURE}s per measurement"
+echo "warm-up ${WARMUP}s per service instance, ${MEASURE}s per measurement; JVM flags: $IMAGE_FLAGS -XX:MaxRAM=768m ${EXTRA_JAVA_OPTS:-}"
 
 echo "nginx reverse proxy (reference)"
 load 10 "http://127.0.0.1:$PROXY_PORT/v1/customers/$CUSTOMER/validationStatus?type=account"
