@@ -49,6 +49,23 @@ class LocalRunTest {
             JsonNode body = JsonMapper.shared().readTree(answer.body());
             assertThat(body.get("eligible").asBoolean()).isFalse();
             assertThat(body.get("accountStatus").asString()).isEqualTo("Not Ready");
+
+            // Swagger UI's Authorize dialog: an OAuth2 scheme at the same issuer, the client prefilled.
+            JsonNode document = JsonMapper.shared()
+                    .readTree(http.send(
+                                    HttpRequest.newBuilder(URI.create(api + "/v3/api-docs"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body());
+            assertThat(document.at("/components/securitySchemes/oauth2/flows/clientCredentials/tokenUrl")
+                            .asString())
+                    .isEqualTo(tokenUrl);
+            String initializer = http.send(
+                            HttpRequest.newBuilder(URI.create(api + "/swagger-ui/swagger-initializer.js"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(initializer).contains("\"clientId\":\"portal\"", "\"clientSecret\":");
         }
     }
 }

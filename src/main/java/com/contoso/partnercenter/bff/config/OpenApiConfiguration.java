@@ -15,6 +15,9 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.OAuthFlow;
+import io.swagger.v3.oas.models.security.OAuthFlows;
+import io.swagger.v3.oas.models.security.Scopes;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
@@ -26,19 +29,21 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The OpenAPI document portal developers read first: bearer security, and every problem an operation can
- * answer, each with an example, added here once instead of on every controller method.
+ * The OpenAPI document portal developers read first: bearer security (and, when configured, an OAuth2 scheme
+ * Swagger UI can get a token from), and every problem an operation can answer, each with an example, added here
+ * once instead of on every controller method.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
     private static final String BEARER = "bearer";
+    private static final String OAUTH2 = "oauth2";
     private static final String PROBLEM = "Problem";
     private static final String PROBLEM_JSON = "application/problem+json";
 
     @Bean
-    OpenAPI partnerCenterBffOpenApi() {
-        return new OpenAPI()
+    OpenAPI partnerCenterBffOpenApi(SwaggerUiOAuth2Properties oauth2) {
+        OpenAPI openApi = new OpenAPI()
                 .info(new Info()
                         .title("Partner Center BFF")
                         .version("v1")
@@ -61,6 +66,29 @@ class OpenApiConfiguration {
                                                 + " (POST) in scope, scp or roles."))
                         .addSchemas(PROBLEM, problemSchema()))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
+        if (oauth2.enabled()) {
+            // Either scheme will do: Swagger UI sends whichever the reader authorized.
+            openApi.getComponents().addSecuritySchemes(OAUTH2, oauth2Scheme(oauth2));
+            openApi.addSecurityItem(new SecurityRequirement().addList(OAUTH2));
+        }
+        return openApi;
+    }
+
+    private static SecurityScheme oauth2Scheme(SwaggerUiOAuth2Properties oauth2) {
+        Scopes scopes = new Scopes();
+        oauth2.scopes().forEach(scope -> scopes.addString(scope, "Requested with the token."));
+        OAuthFlow flow = new OAuthFlow().tokenUrl(oauth2.tokenUrl().toString()).scopes(scopes);
+        OAuthFlows flows = new OAuthFlows();
+        if (oauth2.authorizationCode()) {
+            flows.authorizationCode(
+                    flow.authorizationUrl(oauth2.authorizationUrl().toString()));
+        } else {
+            flows.clientCredentials(flow);
+        }
+        return new SecurityScheme()
+                .type(SecurityScheme.Type.OAUTH2)
+                .flows(flows)
+                .description("Gets a token from the token issuer; the token is then sent as a bearer token.");
     }
 
     @Bean

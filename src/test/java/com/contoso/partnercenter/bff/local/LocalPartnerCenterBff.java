@@ -43,9 +43,16 @@ public final class LocalPartnerCenterBff {
                 "spring.security.oauth2.resourceserver.jwt.issuer-uri",
                 issuer.issuerUrl(LocalTokenIssuer.PORTAL_ISSUER).toString());
         properties.put("spring.security.oauth2.resourceserver.jwt.audiences", LocalTokenIssuer.AUDIENCE);
-        properties.put(
-                "local.token-url",
-                issuer.tokenEndpointUrl(LocalTokenIssuer.PORTAL_ISSUER).toString());
+        String tokenUrl =
+                issuer.tokenEndpointUrl(LocalTokenIssuer.PORTAL_ISSUER).toString();
+        properties.put("local.token-url", tokenUrl);
+        // Swagger UI's Authorize dialog gets a portal token by itself, prefilled: press Authorize, Authorize.
+        // A client secret in Swagger UI is for this local run only.
+        properties.put("partner-center-bff.swagger-ui.oauth2.token-url", tokenUrl);
+        properties.put("partner-center-bff.swagger-ui.oauth2.scopes", LocalTokenIssuer.SCOPES);
+        properties.put("springdoc.swagger-ui.oauth.client-id", "portal");
+        properties.put("springdoc.swagger-ui.oauth.client-secret", "local-portal-secret");
+        properties.put("springdoc.swagger-ui.oauth.scopes", LocalTokenIssuer.SCOPES);
 
         SpringApplication application = new SpringApplication(PartnerCenterBffApplication.class);
         // Above application.yaml, below the command line, so every setting stays movable.

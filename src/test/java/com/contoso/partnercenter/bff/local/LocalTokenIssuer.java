@@ -24,6 +24,8 @@ public final class LocalTokenIssuer {
     public static final String AUDIENCE = "api://partner-center-bff";
     /** Gets a token with read permission only; any other client id gets read and write. */
     public static final String READER_CLIENT_ID = "portal-reader";
+    /** What a portal token grants (any client id but the reader's), as Swagger UI's dialog asks for it. */
+    public static final String SCOPES = "partner-center.read,partner-center.write";
 
     private static final String CONFIG = """
             {

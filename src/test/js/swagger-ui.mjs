@@ -1,0 +1,121 @@
+// Swagger UI in a real browser, used as a person would: Authorize through the OAuth2 dialog (prefilled in the
+// local run), then try the purchase eligibility of the documented blocked customer and read the answer.
+// Usage: node swagger-ui.mjs <baseUrl> <screenshotPath>. Exits 0 when every step passed, 1 otherwise.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [baseUrl, screenshotPath] = process.argv.slice(2);
+if (!baseUrl || !screenshotPath) {
+  console.error('Usage: node swagger-ui.mjs <baseUrl> <screenshotPath>');
+  process.exit(2);
+}
+const CHROMIUM = '/usr/bin/chromium'; // Debian's chromium, as CI installs it
+const CUSTOMER = 'c0ffee00-0000-4000-8000-000000000002'; // UnderReview in the local run
+const PATH = '/api/v1/customers/{customerId}/purchase-eligibility';
+
+let step = 'launching Chromium at ' + CHROMIUM;
+const log = (message) => console.log(`swagger-ui: ${message}`);
+const check = (condition, message) => {
+  if (!condition) throw new Error(message);
+};
+
+let browser;
+let page;
+let failure;
+try {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.setDefaultTimeout(20_000);
+  page.on('console', (message) => {
+    if (message.type() === 'error') log(`browser console: ${message.text()}`);
+  });
+  page.on('requestfailed', (request) => log(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`));
+
+  step = 'opening Swagger UI';
+  await page.goto(`${baseUrl}/swagger-ui/index.html`);
+  const authorizeButton = page.locator('.scheme-container .btn.authorize');
+  await authorizeButton.waitFor();
+
+  step = 'authorizing with the OAuth2 scheme';
+  await authorizeButton.click();
+  const dialog = page.locator('.dialog-ux .modal-ux');
+  await dialog.waitFor();
+  const oauth2 = dialog.locator('.auth-container').filter({ has: page.locator('h4', { hasText: 'OAuth2' }) });
+  await oauth2.waitFor();
+  const clientId = await oauth2.locator('input[data-name="clientId"]').inputValue();
+  check(clientId !== '', 'The OAuth2 dialog has no prefilled client_id');
+  check((await oauth2.locator('input[data-name="clientSecret"]').inputValue()) !== '', 'The OAuth2 dialog has no prefilled client_secret');
+  log(`the OAuth2 dialog is prefilled with client_id ${clientId}`);
+  const tokenAnswer = page.waitForResponse((response) => response.request().method() === 'POST' && /\/token$/.test(new URL(response.url()).pathname));
+  await oauth2.locator('button.authorize').click();
+  const token = await tokenAnswer;
+  check(token.status() === 200, `The token endpoint answered ${token.status()}: ${await token.text()}`);
+  // Authorized: the dialog offers Logout instead of Authorize, and shows no error.
+  await oauth2.locator('button', { hasText: 'Logout' }).waitFor();
+  const errors = await oauth2.locator('.errors').allInnerTexts();
+  check(errors.join('').trim() === '', `The OAuth2 dialog shows errors: ${errors.join(' ')}`);
+  log(`authorized: ${token.url()} answered ${token.status()}`);
+  await oauth2.locator('button.btn-done').click();
+  await dialog.waitFor({ state: 'detached' });
+
+  step = 'opening GET ' + PATH;
+  const tag = page.locator('.opblock-tag-section').filter({ has: page.locator('.opblock-tag[data-tag="purchase eligibility"]') });
+  // Swagger UI may show the tag open already (docExpansion "list"); pressing it then would close it.
+  if ((await tag.locator('.opblock-tag').getAttribute('data-is-open')) !== 'true') {
+    await tag.locator('.opblock-tag').click();
+  }
+  const operation = tag.locator('.opblock.opblock-get').filter({ has: page.locator(`.opblock-summary-path[data-path="${PATH}"]`) });
+  await operation.locator('.opblock-summary-control').click();
+  await operation.locator('.opblock-body').waitFor();
+
+  step = 'trying it out with the UnderReview customer';
+  await operation.locator('.try-out__btn').click();
+  await operation.locator('tr[data-param-name="customerId"] input').fill(CUSTOMER);
+  const apiAnswer = page.waitForResponse((response) => response.url().includes(`/customers/${CUSTOMER}/purchase-eligibility`));
+  await operation.locator('.execute').click();
+  const answer = await apiAnswer;
+  check(answer.request().headers()['authorization']?.startsWith('Bearer '), 'The call carried no bearer token');
+
+  step = 'reading the server response on the page';
+  // The live answer, not the documented examples of the same operation.
+  const live = operation.locator('.responses-inner .live-responses-table .response');
+  const responseBody = live.locator('.response-col_description .highlight-code .microlight');
+  await responseBody.waitFor();
+  const status = (await live.locator('.response-col_status').innerText()).trim();
+  const body = await responseBody.innerText();
+  log(`the page shows status ${status} and body ${body.replace(/\s+/g, ' ')}`);
+  check(status === '200', `The page shows status ${status}, not 200`);
+  check(body.includes('"eligible": false'), 'The response body does not say "eligible": false');
+  check(body.includes('UnderReview'), 'The response body does not name UnderReview');
+  // The screenshot shows the answer as a person sees it.
+  await live.evaluate((row) => row.scrollIntoView({ block: 'center' }));
+  log('passed');
+} catch (error) {
+  failure = error;
+  console.error(`swagger-ui: FAILED while ${step}: ${error.message}`);
+} finally {
+  if (page) {
+    try {
+      mkdirSync(dirname(screenshotPath), { recursive: true });
+      // The whole page when something failed, so whatever went wrong is in it.
+      await page.screenshot({ path: screenshotPath, fullPage: Boolean(failure) });
+      log(`screenshot: ${screenshotPath}`);
+    } catch (error) {
+      console.error(`swagger-ui: no screenshot: ${error.message}`);
+    }
+  }
+  await browser?.close();
+}
+process.exit(failure ? 1 : 0);
