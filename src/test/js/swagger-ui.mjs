@@ -99,6 +99,10 @@ try {
   check(status === '200', `The page shows status ${status}, not 200`);
   check(body.includes('"eligible": false'), 'The response body does not say "eligible": false');
   check(body.includes('UnderReview'), 'The response body does not name UnderReview');
+  step = 'looking for errors Swagger UI found in the OpenAPI document';
+  // Swagger UI resolves references as operations open; one it cannot resolve shows in a red box at the top.
+  const documentErrors = await page.locator('.swagger-ui .errors-wrapper').allInnerTexts();
+  check(documentErrors.length === 0, `Swagger UI reports errors in the document: ${documentErrors.join(' ')}`);
   // The screenshot shows the answer as a person sees it.
   await live.evaluate((row) => row.scrollIntoView({ block: 'center' }));
   log('passed');
