@@ -32,8 +32,11 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -60,6 +63,7 @@ import tools.jackson.databind.json.JsonMapper;
             "resilience4j.circuitbreaker.configs.default.permitted-number-of-calls-in-half-open-state=1",
             "resilience4j.bulkhead.instances.partner-center.max-concurrent-calls=2",
         })
+@ExtendWith(OutputCaptureExtension.class)
 class FaultInjectionTest {
 
     static final WireMockServer partnerCenter =
@@ -395,7 +399,7 @@ class FaultInjectionTest {
     // --- circuit breakers and bulkhead ---
 
     @Test
-    void theBreakerOpensFailsFastHalfOpensAndClosesAgain() throws Exception {
+    void theBreakerOpensFailsFastHalfOpensAndClosesAgain(CapturedOutput output) throws Exception {
         partnerCenter.stubFor(get(CODES).willReturn(error(500, "{\"isRetryable\": false}")));
         for (int i = 0; i < 4; i++) {
             assertThat(portalGet("/api/v1/gcc-validation-codes").status()).isEqualTo(502);
@@ -409,6 +413,10 @@ class FaultInjectionTest {
         assertThat(open.response().headers().firstValue("Retry-After")).hasValue("1");
         assertThat(open.took()).isLessThan(Duration.ofMillis(500));
         assertThat(attempts(CODES)).hasSize(4);
+        // The breaker fails on the request's own thread; its log line still names the request.
+        String correlationId = open.body().get("correlationId").asString();
+        assertThat(output.getOut().lines().filter(line -> line.contains("Partner Center call failed")))
+                .anySatisfy(line -> assertThat(line).contains(correlationId));
 
         String health = EndToEnd.get("http://127.0.0.1:" + managementPort + "/actuator/health", null)
                 .body();

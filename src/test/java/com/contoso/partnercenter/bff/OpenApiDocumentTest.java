@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
@@ -91,15 +92,20 @@ class OpenApiDocumentTest {
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
-        assertThat(lint.waitFor(120, TimeUnit.SECONDS)).as("Redocly finished").isTrue();
+        if (!lint.waitFor(120, TimeUnit.SECONDS)) {
+            lint.destroyForcibly();
+            throw new AssertionError("Redocly did not finish in 120 s");
+        }
         String report = Files.readString(output, StandardCharsets.UTF_8);
 
         assertThat(lint.exitValue()).as(report).isZero();
-        assertThat(report).as(report).contains("Your API description is valid").doesNotContain("warning  ");
+        // Stylish lines read "line:column  severity  rule  message"; a warning fails the check too.
+        assertThat(report.lines()).as(report).noneMatch(line -> line.matches("\\s*\\d+:\\d+\\s+(error|warning)\\s.*"));
+        assertThat(report).as(report).contains("Your API description is valid");
     }
 
     @Test
-    void everyOperationHasAStableIdASummaryAndItsProblemsDocumented() {
+    void everyOperationHasAStableIdASummaryAndEveryAnswerDocumented() {
         served.get("paths")
                 .properties()
                 .forEach(path -> path.getValue().properties().forEach(entry -> {
@@ -109,17 +115,39 @@ class OpenApiDocumentTest {
                             .as(where)
                             .matches("[a-z][A-Za-z]+");
                     assertThat(operation.path("summary").asString()).as(where).isNotBlank();
+                    JsonNode responses = operation.path("responses");
                     for (String status : List.of("400", "401", "403")) {
-                        assertThat(operation
-                                        .path("responses")
-                                        .path(status)
-                                        .path("content")
-                                        .has("application/problem+json"))
+                        assertThat(responses.path(status).path("content").has("application/problem+json"))
                                 .as(where + " documents its " + status + " problem")
                                 .isTrue();
                     }
+                    responses
+                            .properties()
+                            .forEach(response -> answerDocumented(where + " " + response.getKey(), response));
                 }));
         assertThat(served.path("components").path("schemas").has("Problem")).isTrue();
         assertThat(served.path("servers")).isNotEmpty();
+    }
+
+    static void answerDocumented(String answer, Map.Entry<String, JsonNode> response) {
+        JsonNode headers = response.getValue().path("headers");
+        assertThat(headers.has("X-Correlation-Id"))
+                .as(answer + " documents X-Correlation-Id")
+                .isTrue();
+        if (response.getKey().equals("503")) {
+            assertThat(headers.has("Retry-After"))
+                    .as(answer + " documents Retry-After")
+                    .isTrue();
+        }
+        response.getValue().path("content").properties().forEach(media -> {
+            assertThat(media.getValue().has("schema"))
+                    .as(answer + " has a schema")
+                    .isTrue();
+            if (media.getKey().equals("application/problem+json")) {
+                assertThat(media.getValue().has("examples"))
+                        .as(answer + " has a problem example")
+                        .isTrue();
+            }
+        });
     }
 }

@@ -1,9 +1,13 @@
 package com.contoso.partnercenter.bff.config;
 
+import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
 import com.contoso.partnercenter.bff.web.Problems;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.examples.Example;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -24,9 +28,11 @@ import io.swagger.v3.oas.models.servers.Server;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 
 /**
  * The OpenAPI document portal developers read first: bearer security (and, when configured, an OAuth2 scheme
@@ -182,8 +188,43 @@ class OpenApiConfiguration {
                                             null));
                         }
                         problems.forEach(responses::putIfAbsent);
+                        // Answers that went through the cache, and the upstream problems of those calls.
+                        Set<String> cacheStatus = !path.startsWith("/api/")
+                                ? Set.of()
+                                : method == PathItem.HttpMethod.GET
+                                        ? Set.of("200", "404", "502", "503", "504")
+                                        : upstream ? Set.of() : Set.of("200");
+                        responses.forEach(
+                                (status, response) -> headers(response, status, cacheStatus.contains(status)));
                     }));
         };
+    }
+
+    /** The headers a portal can rely on, so generated clients and Swagger UI show them too. */
+    private static void headers(ApiResponse response, String status, boolean cacheStatus) {
+        response.addHeaderObject(
+                CorrelationId.HEADER,
+                new Header()
+                        .description("The request's correlation id: the caller's X-Correlation-Id when it sent a GUID,"
+                                + " otherwise a new one. Quote it when reporting a problem.")
+                        .schema(new StringSchema().format("uuid")));
+        if (status.equals("503")) {
+            response.addHeaderObject(
+                    HttpHeaders.RETRY_AFTER,
+                    new Header()
+                            .description("Seconds to wait before trying again.")
+                            .schema(new IntegerSchema().minimum(java.math.BigDecimal.ONE)));
+        }
+        if (cacheStatus) {
+            response.addHeaderObject(
+                    CacheStatus.HEADER,
+                    new Header()
+                            .description("RFC 9211: where the answer came from: partner-center-bff; hit,"
+                                    + " partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff;"
+                                    + " fwd=miss; collapsed (waited for another request's call) or"
+                                    + " partner-center-bff; fwd=bypass (caching off).")
+                            .schema(new StringSchema().example("partner-center-bff; hit")));
+        }
     }
 
     private static ApiResponse problem(

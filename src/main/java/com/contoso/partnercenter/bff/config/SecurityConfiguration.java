@@ -2,6 +2,7 @@ package com.contoso.partnercenter.bff.config;
 
 import com.contoso.partnercenter.bff.web.CorrelationIdFilter;
 import com.contoso.partnercenter.bff.web.ProblemAuthenticationHandlers;
+import com.contoso.partnercenter.bff.web.RequestBodyLimitFilter;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -128,6 +129,14 @@ class SecurityConfiguration {
     @Bean
     SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    // Right after the correlation id, so an oversized body is refused before anything reads it.
+    @Bean
+    FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new RequestBodyLimitFilter(json));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
     }
 
     // Ahead of Spring Security, so a 401 or 403 carries the correlation id as well.

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -19,4 +20,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("partner-center.batch")
 public record BatchProperties(
         @DefaultValue("8") @Min(1) @Max(64) int concurrency,
-        @DefaultValue("25s") @NotNull Duration deadline) {}
+
+        @DefaultValue("25s") @NotNull @DurationMin(millis = 1)
+        Duration deadline) {}

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.eligibility;
 
+import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
 import com.contoso.partnercenter.bff.web.CachedAnswers;
 import com.contoso.partnercenter.bff.web.CustomerId;
 import io.swagger.v3.oas.annotations.Operation;
@@ -133,8 +134,12 @@ class PurchaseEligibilityController {
                                     "title":"Partner Center asked to wait","status":503,\
                                     "detail":"Partner Center asked to wait 57 s before the next request, longer than\
                                      this request may take.","retryable":true,"retryAfter":57}]}""")))
-    EligibilityBatch purchaseEligibilityBatch(@RequestBody @Valid EligibilityBatchRequest request) {
-        return new EligibilityBatch(service.eligibilities(request.customerIds()).block());
+    ResponseEntity<EligibilityBatch> purchaseEligibilityBatch(@RequestBody @Valid EligibilityBatchRequest request) {
+        PurchaseEligibilityService.Batch batch =
+                service.eligibilities(request.customerIds()).block();
+        return ResponseEntity.ok()
+                .header(CacheStatus.HEADER, batch.cacheStatus())
+                .body(new EligibilityBatch(batch.items()));
     }
 
     @Schema(description = "One item per distinct customer, in request order.")

@@ -1,6 +1,7 @@
 package com.contoso.partnercenter.bff.eligibility;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -49,24 +51,37 @@ class PurchaseEligibilityService {
                         .increment());
     }
 
+    /** A batch's answers in request order, and where they came from as one RFC 9211 {@code Cache-Status}. */
+    record Batch(List<EligibilityAnswer> items, String cacheStatus) {}
+
     /**
      * One answer per distinct customer, in the order first asked, each a decision or that customer's problem.
      * Calls run {@code partner-center.batch.concurrency} at a time through the cache and the same resilience
-     * as single calls; what is not answered by the batch deadline becomes a 503 item instead of holding the
+     * as single calls; what is not answered by the batch deadline becomes a 504 item instead of holding the
      * whole list. Call it on the request's thread: the correlation id is taken from there.
      */
-    Mono<List<EligibilityAnswer>> eligibilities(List<String> customerIds) {
+    Mono<Batch> eligibilities(List<String> customerIds) {
         // Tenant ids are GUIDs, so case does not make another customer: ask about each one once.
         Map<String, String> distinct = new LinkedHashMap<>();
         customerIds.forEach(id -> distinct.putIfAbsent(id.toLowerCase(Locale.ROOT), id));
         long deadlineAt = System.nanoTime() + batch.deadline().toNanos();
+        String correlationId = CorrelationId.current();
+        List<CacheStatus> statuses = new CopyOnWriteArrayList<>();
         return Flux.fromIterable(distinct.values())
-                .flatMapSequential(id -> answer(id, deadlineAt), batch.concurrency())
+                .flatMapSequential(
+                        id -> {
+                            CacheStatus status = new CacheStatus();
+                            statuses.add(status);
+                            return answer(id, deadlineAt, correlationId)
+                                    .contextWrite(context -> context.put(CacheStatus.class, status));
+                        },
+                        batch.concurrency())
                 .collectList()
-                .contextWrite(CorrelationId.context(CorrelationId.current()));
+                .map(items -> new Batch(items, CacheStatus.combined(statuses)))
+                .contextWrite(CorrelationId.context(correlationId));
     }
 
-    private Mono<EligibilityAnswer> answer(String customerId, long deadlineAt) {
+    private Mono<EligibilityAnswer> answer(String customerId, long deadlineAt, String correlationId) {
         // The deadline is the batch's: a customer queued behind others gets only what is left of it.
         Mono<PurchaseEligibility> decision = Mono.defer(() -> {
             Duration left = Duration.ofNanos(deadlineAt - System.nanoTime());
@@ -79,7 +94,9 @@ class PurchaseEligibilityService {
             if (e instanceof PartnerCenterException pc) {
                 return Mono.just(CustomerProblem.of(customerId, pc));
             }
-            log.error("Unexpected failure deciding for one customer of a batch", e);
+            // On whichever thread failed: the operator finds the line by the id the problem tells to quote.
+            CorrelationId.inScope(
+                    correlationId, () -> log.error("Unexpected failure deciding for one customer of a batch", e));
             return Mono.just(CustomerProblem.unexpected(customerId));
         });
     }

@@ -1,5 +1,9 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
+import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /**
  * The RFC 9211 {@code Cache-Status} of one answer. The web layer puts one into the Reactor context of a
  * call and writes it as a header; the cache fills it in. Without a cache on the way it says "bypass".
@@ -26,5 +30,14 @@ public final class CacheStatus {
 
     public String headerValue() {
         return value;
+    }
+
+    /**
+     * One header for answers put together from many: the shared status when all agree (every one a hit, or
+     * caching off), otherwise a miss, since Partner Center was asked for some.
+     */
+    public static String combined(Collection<CacheStatus> statuses) {
+        Set<String> values = statuses.stream().map(CacheStatus::headerValue).collect(Collectors.toSet());
+        return values.size() == 1 ? values.iterator().next() : CACHE + "; fwd=miss";
     }
 }

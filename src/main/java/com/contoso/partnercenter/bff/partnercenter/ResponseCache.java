@@ -3,6 +3,7 @@ package com.contoso.partnercenter.bff.partnercenter;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
@@ -36,7 +37,7 @@ final class ResponseCache {
         }
         return Mono.deferContextual(context -> {
             CacheStatus status = context.getOrDefault(CacheStatus.class, new CacheStatus());
-            Key key = new Key(operation, customerId);
+            Key key = new Key(operation, customerId.toLowerCase(Locale.ROOT));
             var mine = new CompletableFuture<Object>();
             CompletableFuture<Object> existing = cache.asMap().putIfAbsent(key, mine);
             if (existing != null) {
@@ -70,7 +71,7 @@ final class ResponseCache {
     /** After a change, the customer's answers are stale. */
     void invalidate(String customerId) {
         if (cache != null) {
-            cache.asMap().keySet().removeIf(key -> key.customerId().equals(customerId));
+            cache.asMap().keySet().removeIf(key -> key.customerId().equalsIgnoreCase(customerId));
         }
     }
 

@@ -116,6 +116,7 @@ class UpstreamResilience {
         Instant deadlineAt = clock.instant().plus(deadline);
         int maxAttempts = p.retry.getRetryConfig().getMaxAttempts();
         AtomicInteger attempts = new AtomicInteger();
+        var mdc = new MdcBracket(correlationId);
         return Mono.defer(() -> {
                     int attempt = attempts.incrementAndGet();
                     return exchange.get()
@@ -130,10 +131,10 @@ class UpstreamResilience {
                             .onErrorMap(PartnerCenterException.class, e -> pastDeadline(e, deadlineAt))
                             .doOnError(e -> logRetry(operation, correlationId, e, attempt, maxAttempts));
                 })
-                // The breaker's transitions are logged on this thread: give those lines the correlation id.
-                .doOnEach(signal -> MDC.put(CorrelationId.MDC_KEY, correlationId))
+                // The breaker's transitions are logged on the signal's thread: give those lines the correlation id.
+                .doOnEach(signal -> mdc.enter())
                 .transform(CircuitBreakerOperator.of(p.circuitBreaker))
-                .doOnEach(signal -> MDC.remove(CorrelationId.MDC_KEY))
+                .doOnEach(signal -> mdc.exit())
                 .transform(BulkheadOperator.of(p.bulkhead))
                 .transform(RetryOperator.of(p.retry))
                 .onErrorMap(
@@ -192,6 +193,40 @@ class UpstreamResilience {
                     failure.getMessage());
             if (previous == null) {
                 MDC.remove(CorrelationId.MDC_KEY);
+            }
+        }
+    }
+
+    /**
+     * The correlation id in the MDC around one signal passing the breaker, and afterwards whatever the thread had
+     * before: on a request thread that is the request's own id, which the log lines after it still need. A signal
+     * the breaker starts itself (open: it fails at once) never entered, so it leaves the MDC alone. One call's
+     * signals arrive one at a time, so the saved value needs no lock.
+     */
+    private static final class MdcBracket {
+        private final String correlationId;
+        private boolean entered;
+        private String saved;
+
+        MdcBracket(String correlationId) {
+            this.correlationId = correlationId;
+        }
+
+        void enter() {
+            saved = MDC.get(CorrelationId.MDC_KEY);
+            entered = true;
+            MDC.put(CorrelationId.MDC_KEY, correlationId);
+        }
+
+        void exit() {
+            if (!entered) {
+                return;
+            }
+            entered = false;
+            if (saved == null) {
+                MDC.remove(CorrelationId.MDC_KEY);
+            } else {
+                MDC.put(CorrelationId.MDC_KEY, saved);
             }
         }
     }

@@ -34,6 +34,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+    private static final int MAX_ERRORS = 10;
 
     @ExceptionHandler(PartnerCenterException.class)
     ResponseEntity<ProblemDetail> partnerCenter(PartnerCenterException e, HttpServletRequest request) {
@@ -114,6 +115,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestBodyLimitFilter.TooLarge) {
+                ProblemDetail problem =
+                        ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, RequestBodyLimitFilter.detail());
+                problem.setTitle("Request too large");
+                return handleExceptionInternal(e, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
+            }
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
                 HttpStatus.BAD_REQUEST, "The request body is missing or is not the JSON object this operation takes.");
         problem.setTitle("Invalid request");
@@ -121,10 +130,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     private ResponseEntity<Object> invalid(
-            Exception e, List<Map<String, String>> errors, HttpHeaders headers, WebRequest request) {
+            Exception e, List<Map<String, String>> all, HttpHeaders headers, WebRequest request) {
+        // The first few are enough to fix the request; a list of thousands helps nobody.
+        List<Map<String, String>> errors = all.subList(0, Math.min(all.size(), MAX_ERRORS));
         String detail = errors.stream()
-                .map(error -> error.get("field") + " " + error.get("message"))
-                .collect(Collectors.joining("; "));
+                        .map(error -> error.get("field") + " " + error.get("message"))
+                        .collect(Collectors.joining("; "))
+                + (all.size() > errors.size() ? "; and " + (all.size() - errors.size()) + " more" : "");
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail + ".");
         problem.setTitle("Invalid request");
         problem.setProperty("errors", errors);

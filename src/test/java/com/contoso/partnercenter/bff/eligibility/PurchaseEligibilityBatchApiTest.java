@@ -63,6 +63,8 @@ class PurchaseEligibilityBatchApiTest extends ApiSliceTest {
 
         assertThat(batch(ids(List.of(ALLOWED, THROTTLED, REVIEW))))
                 .hasStatusOk()
+                // No cache in front of this mocked client: every customer bypassed it.
+                .hasHeader("Cache-Status", "partner-center-bff; fwd=bypass")
                 .bodyJson()
                 .isStrictlyEqualTo("""
                         {"items": [
@@ -213,6 +215,30 @@ class PurchaseEligibilityBatchApiTest extends ApiSliceTest {
                 .extractingPath("$.detail")
                 .asString()
                 .contains("must hold 1 to 100 customer ids");
+        verifyNoInteractions(partnerCenter);
+    }
+
+    @Test
+    void aListOfManyBadIdsNamesTheFirstFewAndCountsTheRest() {
+        String json = ids(IntStream.range(0, 150).mapToObj(i -> "bad-" + i).toList());
+
+        assertThat(batch(json)).hasStatus(400).bodyJson().satisfies(body -> {
+            assertThat(body).extractingPath("$.errors.length()").isEqualTo(10);
+            assertThat(body).extractingPath("$.detail").asString().endsWith("; and 141 more.");
+        });
+        verifyNoInteractions(partnerCenter);
+    }
+
+    @Test
+    void aBodyLargerThanAnyOperationTakesIsRefusedUnread() {
+        String json = "{\"customerIds\":[\"" + "x".repeat(70 * 1024) + "\"]}";
+
+        assertThat(batch(json))
+                .hasStatus(413)
+                .hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .bodyJson()
+                .extractingPath("$.type")
+                .isEqualTo("urn:partner-center-bff:problem:request-too-large");
         verifyNoInteractions(partnerCenter);
     }
 

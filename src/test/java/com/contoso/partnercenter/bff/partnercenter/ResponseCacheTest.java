@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -123,6 +124,27 @@ class ResponseCacheTest {
                 .block();
         client.qualifications(CUSTOMER).block();
 
+        assertThat(upstreamCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void aCustomerIsOneCustomerWhateverTheLetterCase() {
+        wireMock.stubFor(get(QUALIFICATIONS).willReturn(okJson("[]")));
+        wireMock.stubFor(post(urlPathMatching("(?i)" + QUALIFICATIONS))
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"qualification\": \"Education\", \"vettingStatus\": \"InReview\"}")));
+        PartnerCenterClient client = client(Duration.ofSeconds(30));
+
+        client.qualifications(CUSTOMER).block();
+        client.qualifications(CUSTOMER.toUpperCase()).block();
+        assertThat(upstreamCalls()).isEqualTo(1);
+
+        // An update spelled in capitals still makes the earlier answer stale.
+        client.createQualification(CUSTOMER.toUpperCase(), new QualificationUpdate("Education", null, null, null))
+                .block();
+        client.qualifications(CUSTOMER).block();
         assertThat(upstreamCalls()).isEqualTo(2);
     }
 
