@@ -18,6 +18,8 @@ COPY --from=layers /build/extracted/application/ ./
 USER 10001:10001
 EXPOSE 8080 8081
 # The heap follows the container's memory limit; an out-of-memory JVM exits so Kubernetes restarts it.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError" \
+# SerialGC is what the JVM picks by itself under the chart's 768 MiB limit; said here so the benchmark, which
+# runs outside a container, uses the same collector (G1 measured about the same throughput, 30 MB more memory).
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:InitialRAMPercentage=25 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" \
     SERVER_SHUTDOWN=graceful
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
