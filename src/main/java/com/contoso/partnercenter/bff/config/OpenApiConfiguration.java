@@ -5,7 +5,6 @@ import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
 import com.contoso.partnercenter.bff.web.Problems;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
@@ -188,12 +187,10 @@ class OpenApiConfiguration {
                                             null));
                         }
                         problems.forEach(responses::putIfAbsent);
-                        // Answers that went through the cache, and the upstream problems of those calls.
+                        // Every answer says where it came from, and so do the problems of its upstream call.
                         Set<String> cacheStatus = !path.startsWith("/api/")
                                 ? Set.of()
-                                : method == PathItem.HttpMethod.GET
-                                        ? Set.of("200", "404", "502", "503", "504")
-                                        : upstream ? Set.of() : Set.of("200");
+                                : upstream ? Set.of("200", "201", "404", "502", "503", "504") : Set.of("200");
                         responses.forEach(
                                 (status, response) -> headers(response, status, cacheStatus.contains(status)));
                     }));

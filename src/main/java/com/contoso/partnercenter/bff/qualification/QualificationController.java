@@ -58,12 +58,9 @@ class QualificationController {
             @Valid @RequestBody QualificationRequest request,
             UriComponentsBuilder uri) {
         var location = uri.path("/api/v1/customers/{customerId}/qualifications").build(customerId);
-        return partnerCenter
-                .createQualification(customerId, request.toUpdate())
-                .map(created -> ResponseEntity.status(HttpStatus.CREATED)
-                        .location(location)
-                        .body(created))
-                .block();
+        return CachedAnswers.answer(
+                partnerCenter.createQualification(customerId, request.toUpdate()),
+                created -> ResponseEntity.status(HttpStatus.CREATED).location(location));
     }
 
     @Deprecated

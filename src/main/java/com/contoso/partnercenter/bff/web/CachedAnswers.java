@@ -2,6 +2,7 @@ package com.contoso.partnercenter.bff.web;
 
 import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.function.Function;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -25,10 +26,18 @@ public final class CachedAnswers {
      * Center's failures are thrown as they are, for the problem handler; the call's deadline bounds the wait.
      */
     public static <T> ResponseEntity<T> ok(Mono<T> answer) {
+        return answer(answer, body -> ResponseEntity.ok());
+    }
+
+    /**
+     * Like {@link #ok}, with the status and headers {@code response} starts from. An update never goes
+     * through the cache, so it says {@code fwd=bypass}, as every answer says where it came from.
+     */
+    public static <T> ResponseEntity<T> answer(Mono<T> answer, Function<T, ResponseEntity.BodyBuilder> response) {
         CacheStatus status = new CacheStatus();
         RequestContextHolder.currentRequestAttributes()
                 .setAttribute(ATTRIBUTE, status, RequestAttributes.SCOPE_REQUEST);
-        return answer.map(body -> ResponseEntity.ok()
+        return answer.map(body -> response.apply(body)
                         .header(CacheStatus.HEADER, status.headerValue())
                         .body(body))
                 .contextWrite(Context.of(CacheStatus.class, status))

@@ -80,6 +80,8 @@ class QualificationApiTest extends ApiSliceTest {
                 .hasStatus(201)
                 .satisfies(result -> assertThat(result.getResponse().getHeader("Location"))
                         .endsWith("/api/v1/customers/" + CUSTOMER + "/qualifications"))
+                // An update never comes from the cache, and says so like every other answer.
+                .hasHeader("Cache-Status", "partner-center-bff; fwd=bypass")
                 .bodyJson()
                 .isStrictlyEqualTo("""
                         {"qualification": "Education", "vettingStatus": "InReview", "vettingReason": null,
