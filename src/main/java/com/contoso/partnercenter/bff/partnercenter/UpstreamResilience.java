@@ -183,17 +183,14 @@ class UpstreamResilience {
                         .getRetryConfig()
                         .getExceptionPredicate()
                         .test(failure)) {
-            String previous = MDC.get(CorrelationId.MDC_KEY);
-            MDC.put(CorrelationId.MDC_KEY, correlationId);
-            log.info(
-                    "Partner Center {} attempt {} of {} failed ({}); retrying",
-                    operation.instanceName(),
-                    attempt,
-                    maxAttempts,
-                    failure.getMessage());
-            if (previous == null) {
-                MDC.remove(CorrelationId.MDC_KEY);
-            }
+            CorrelationId.inScope(
+                    correlationId,
+                    () -> log.info(
+                            "Partner Center {} attempt {} of {} failed ({}); retrying",
+                            operation.instanceName(),
+                            attempt,
+                            maxAttempts,
+                            failure.getMessage()));
         }
     }
 

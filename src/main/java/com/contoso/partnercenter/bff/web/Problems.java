@@ -2,9 +2,13 @@ package com.contoso.partnercenter.bff.web;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builds the RFC 9457 bodies of every error this service answers, so they all carry the same members:
@@ -43,6 +47,13 @@ public final class Problems {
         problem.setProperty("correlationId", CorrelationIdFilter.of(request));
         problem.setProperty("retryable", retryable);
         return problem;
+    }
+
+    /** Writes a problem where no Spring MVC handler can: from a filter or a security handler. */
+    static void write(HttpServletResponse response, JsonMapper json, ProblemDetail problem) throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
     }
 
     static String typeFor(HttpStatusCode status) {

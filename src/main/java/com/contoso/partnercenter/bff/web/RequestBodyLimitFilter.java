@@ -9,8 +9,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,11 +32,16 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > MAX_BYTES) {
-            ProblemDetail problem = Problems.create(
-                    HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "Request too large", detail(), false, request);
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), problem);
+            Problems.write(
+                    response,
+                    json,
+                    Problems.create(
+                            HttpStatus.CONTENT_TOO_LARGE,
+                            "request-too-large",
+                            "Request too large",
+                            detail(),
+                            false,
+                            request));
             return;
         }
         chain.doFilter(request.getContentLengthLong() < 0 ? new Limited(request) : request, response);
