@@ -28,7 +28,11 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
         includeFilters =
                 @ComponentScan.Filter(
                         type = FilterType.REGEX,
-                        pattern = {".*\\.SecurityConfiguration", ".*\\.PurchaseEligibilityService"}))
+                        pattern = {
+                            ".*\\.SecurityConfiguration",
+                            ".*\\.WebConfiguration",
+                            ".*\\.PurchaseEligibilityService"
+                        }))
 @Import(ApiSliceTest.Meters.class)
 public abstract class ApiSliceTest {
 

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -74,10 +76,7 @@ class FaultInjectionTest {
         partnerCenter.start();
     }
 
-    static final String CUSTOMER = "0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a";
     static final String CODES = "/v1/customers/all/validations";
-    static final String STATUS = "/v1/customers/" + CUSTOMER + "/validationStatus";
-    static final String QUALIFICATIONS = "/v1/customers/" + CUSTOMER + "/qualifications";
     static final HttpClient http = HttpClient.newHttpClient();
 
     @Autowired
@@ -90,6 +89,11 @@ class FaultInjectionTest {
     int managementPort;
 
     String token;
+
+    // A customer of its own for every test: throttle gates and the breakers' windows remember customers.
+    String customer;
+    String status;
+    String qualifications;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -106,6 +110,9 @@ class FaultInjectionTest {
     void reset() {
         partnerCenter.resetAll();
         circuitBreakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+        customer = UUID.randomUUID().toString();
+        status = "/v1/customers/" + customer + "/validationStatus";
+        qualifications = "/v1/customers/" + customer + "/qualifications";
         token = EndToEnd.token(
                 issuer,
                 List.of(LocalTokenIssuer.AUDIENCE),
@@ -243,19 +250,21 @@ class FaultInjectionTest {
 
     @Test
     void retryAfterInSecondsIsWaitedFor() {
-        partnerCenter.stubFor(get(CODES)
+        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
                 .inScenario("throttled")
                 .whenScenarioStateIs(Scenario.STARTED)
                 .willSetStateTo("free")
                 .willReturn(error(429, "{\"statusCode\": 429, \"message\": \"Rate limit is exceeded.\"}")
                         .withHeader("Retry-After", "1")));
-        partnerCenter.stubFor(
-                get(CODES).inScenario("throttled").whenScenarioStateIs("free").willReturn(okJson("[]")));
+        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
+                .inScenario("throttled")
+                .whenScenarioStateIs("free")
+                .willReturn(okJson("[]")));
 
-        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+        Answer answer = portalGet("/api/v1/customers/" + customer + "/qualifications");
 
         assertThat(answer.status()).isEqualTo(200);
-        List<LoggedRequest> attempts = attempts(CODES);
+        List<LoggedRequest> attempts = attempts(qualifications);
         assertThat(attempts).hasSize(2);
         assertThat(Duration.between(
                         attempts.get(0).getLoggedDate().toInstant(),
@@ -267,18 +276,20 @@ class FaultInjectionTest {
     void retryAfterAsAnHttpDateIsWaitedFor() {
         String inTwoSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2));
-        partnerCenter.stubFor(get(CODES)
+        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
                 .inScenario("throttled")
                 .whenScenarioStateIs(Scenario.STARTED)
                 .willSetStateTo("free")
                 .willReturn(error(429, "{\"statusCode\": 429}").withHeader("Retry-After", inTwoSeconds)));
-        partnerCenter.stubFor(
-                get(CODES).inScenario("throttled").whenScenarioStateIs("free").willReturn(okJson("[]")));
+        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
+                .inScenario("throttled")
+                .whenScenarioStateIs("free")
+                .willReturn(okJson("[]")));
 
-        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+        Answer answer = portalGet("/api/v1/customers/" + customer + "/qualifications");
 
         assertThat(answer.status()).isEqualTo(200);
-        List<LoggedRequest> attempts = attempts(CODES);
+        List<LoggedRequest> attempts = attempts(qualifications);
         assertThat(attempts).hasSize(2);
         // The date has whole seconds, so the wait is between one and two seconds.
         assertThat(Duration.between(
@@ -288,16 +299,16 @@ class FaultInjectionTest {
     }
 
     @Test
-    void throttlingWithoutRetryAfterBacksOffAndEndsInAServiceUnavailable() {
-        partnerCenter.stubFor(
-                get(CODES).willReturn(error(429, "{\"statusCode\": 429, \"message\": \"Rate limit is exceeded.\"}")));
+    void throttlingWithoutRetryAfterIsTakenAsAWaitOfOneSecondAndEndsInAServiceUnavailable() {
+        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
+                .willReturn(error(429, "{\"statusCode\": 429, \"message\": \"Rate limit is exceeded.\"}")));
 
-        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+        Answer answer = portalGet("/api/v1/customers/" + customer + "/qualifications");
 
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.type()).isEqualTo("throttled");
         assertThat(answer.response().headers().firstValue("Retry-After")).isPresent();
-        List<LoggedRequest> attempts = attempts(CODES);
+        List<LoggedRequest> attempts = attempts(qualifications);
         assertThat(attempts).hasSize(3);
         Duration firstWait = Duration.between(
                 attempts.get(0).getLoggedDate().toInstant(),
@@ -305,22 +316,24 @@ class FaultInjectionTest {
         Duration secondWait = Duration.between(
                 attempts.get(1).getLoggedDate().toInstant(),
                 attempts.get(2).getLoggedDate().toInstant());
-        assertThat(firstWait).isGreaterThanOrEqualTo(Duration.ofMillis(90));
-        assertThat(secondWait).isGreaterThanOrEqualTo(Duration.ofMillis(190)); // exponential: 100 ms, then 200 ms
+        // The gate closes for a second, so the retries wait for it rather than for their 100 and 200 ms backoff.
+        assertThat(firstWait).isGreaterThanOrEqualTo(Duration.ofMillis(1_000));
+        assertThat(secondWait).isGreaterThanOrEqualTo(Duration.ofMillis(1_000));
+        assertThat(answer.response().headers().firstValue("Retry-After")).hasValue("1");
     }
 
     @Test
     void aWaitPastTheDeadlineIsNotTakenTheWaitIsPassedOn() {
-        partnerCenter.stubFor(get(CODES)
+        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
                 .willReturn(error(429, "{\"statusCode\": 429, \"message\": \"Try again in 57 seconds.\"}")
                         .withHeader("Retry-After", "57")));
 
-        Answer answer = portalGet("/api/v1/gcc-validation-codes");
+        Answer answer = portalGet("/api/v1/customers/" + customer + "/qualifications");
 
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.response().headers().firstValue("Retry-After")).hasValue("57");
         assertThat(answer.took()).isLessThan(Duration.ofSeconds(1));
-        assertThat(attempts(CODES)).hasSize(1);
+        assertThat(attempts(qualifications)).hasSize(1);
     }
 
     // --- isRetryable decides whenever it is present ---
@@ -359,51 +372,53 @@ class FaultInjectionTest {
 
     @Test
     void aClientErrorMarkedRetryableIsRetriedToo() {
-        partnerCenter.stubFor(get(urlPathEqualTo(STATUS))
+        partnerCenter.stubFor(get(urlPathEqualTo(status))
                 .willReturn(
                         error(409, "{\"code\": 600050, \"errorName\": \"ConcurrentUpdate\", \"isRetryable\": true}")));
 
-        Answer answer = portalGet("/api/v1/customers/" + CUSTOMER + "/validation-status");
+        Answer answer = portalGet("/api/v1/customers/" + customer + "/validation-status");
 
         assertThat(answer.status()).isEqualTo(409);
         assertThat(answer.body().get("upstreamErrorCode").asString()).isEqualTo("600050");
-        assertThat(attempts(STATUS)).hasSize(3);
+        assertThat(attempts(status)).hasSize(3);
     }
 
     @Test
     void aPostThatReachedPartnerCenterIsNotRetried() {
         partnerCenter.stubFor(
-                post(urlPathEqualTo(QUALIFICATIONS)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+                post(urlPathEqualTo(qualifications)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
         Answer answer =
-                portalPost("/api/v1/customers/" + CUSTOMER + "/qualifications", "{\"qualification\": \"Education\"}");
+                portalPost("/api/v1/customers/" + customer + "/qualifications", "{\"qualification\": \"Education\"}");
 
         assertThat(answer.status()).isEqualTo(502);
         // Partner Center may have created it: the portal is told not to send it again blindly.
         assertThat(answer.body().get("retryable").asBoolean()).isFalse();
         assertThat(answer.body().get("detail").asString()).contains("may have applied the update");
-        assertThat(attempts(QUALIFICATIONS)).hasSize(1);
+        assertThat(attempts(qualifications)).hasSize(1);
     }
 
     @Test
     void aPostAnsweredWithAServerErrorWithoutTheFlagIsNotRetried() {
         partnerCenter.stubFor(
-                post(urlPathEqualTo(QUALIFICATIONS)).willReturn(aResponse().withStatus(503)));
+                post(urlPathEqualTo(qualifications)).willReturn(aResponse().withStatus(503)));
 
-        assertThat(portalPost("/api/v1/customers/" + CUSTOMER + "/qualifications", "{\"qualification\": \"Education\"}")
+        assertThat(portalPost("/api/v1/customers/" + customer + "/qualifications", "{\"qualification\": \"Education\"}")
                         .status())
                 .isEqualTo(502);
-        assertThat(attempts(QUALIFICATIONS)).hasSize(1);
+        assertThat(attempts(qualifications)).hasSize(1);
     }
 
     // --- circuit breakers and bulkhead ---
 
     @Test
     void theBreakerOpensFailsFastHalfOpensAndClosesAgain(CapturedOutput output) throws Exception {
-        partnerCenter.stubFor(get(CODES).willReturn(error(500, "{\"isRetryable\": false}")));
-        for (int i = 0; i < 4; i++) {
+        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withStatus(503)));
+        for (int i = 0; i < 3; i++) {
             assertThat(portalGet("/api/v1/gcc-validation-codes").status()).isEqualTo(502);
         }
+        // The fourth call's first failure opens the circuit; its retry finds it open.
+        assertThat(portalGet("/api/v1/gcc-validation-codes").type()).isEqualTo("circuit-open");
         assertThat(circuitBreakers.circuitBreaker("validation-codes").getState())
                 .isEqualTo(CircuitBreaker.State.OPEN);
 
@@ -411,11 +426,14 @@ class FaultInjectionTest {
         assertThat(open.status()).isEqualTo(503);
         assertThat(open.type()).isEqualTo("circuit-open");
         assertThat(open.response().headers().firstValue("Retry-After")).hasValue("1");
+        // The detail and the header say the same wait.
+        assertThat(open.body().get("detail").asString()).contains("for 1 s");
         assertThat(open.took()).isLessThan(Duration.ofMillis(500));
-        assertThat(attempts(CODES)).hasSize(4);
+        // Each call is counted once, however many attempts it made: three calls of three attempts, then one.
+        assertThat(attempts(CODES)).hasSize(10);
         // The breaker fails on the request's own thread; its log line still names the request.
         String correlationId = open.body().get("correlationId").asString();
-        assertThat(output.getOut().lines().filter(line -> line.contains("Partner Center call failed")))
+        assertThat(output.getOut().lines().filter(line -> line.contains("failed: 503")))
                 .anySatisfy(line -> assertThat(line).contains(correlationId));
 
         String health = EndToEnd.get("http://127.0.0.1:" + managementPort + "/actuator/health", null)
@@ -434,40 +452,99 @@ class FaultInjectionTest {
 
     @Test
     void oneOperationsOpenCircuitLeavesTheOthersAlone() {
-        partnerCenter.stubFor(get(CODES).willReturn(error(500, "{\"isRetryable\": false}")));
-        partnerCenter.stubFor(get(urlPathEqualTo(QUALIFICATIONS)).willReturn(okJson("[]")));
-        for (int i = 0; i < 4; i++) {
+        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withStatus(503)));
+        partnerCenter.stubFor(get(urlPathEqualTo(qualifications)).willReturn(okJson("[]")));
+        for (int i = 0; i < 5; i++) {
             portalGet("/api/v1/gcc-validation-codes");
         }
 
         assertThat(portalGet("/api/v1/gcc-validation-codes").status()).isEqualTo(503);
-        assertThat(portalGet("/api/v1/customers/" + CUSTOMER + "/qualifications")
+        assertThat(portalGet("/api/v1/customers/" + customer + "/qualifications")
                         .status())
                 .isEqualTo(200);
         assertThat(circuitBreakers.circuitBreaker("qualifications").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
     @Test
+    void oneCustomersRepeatedFailuresNeverOpenTheCircuitForTheOthers() {
+        partnerCenter.stubFor(
+                get(urlPathEqualTo(status)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        for (int i = 0; i < 8; i++) {
+            assertThat(portalGet("/api/v1/customers/" + customer + "/validation-status")
+                            .status())
+                    .isEqualTo(502);
+        }
+
+        assertThat(circuitBreakers.circuitBreaker("validation-status").getState())
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+        String healthy = UUID.randomUUID().toString();
+        partnerCenter.stubFor(get(urlPathEqualTo("/v1/customers/" + healthy + "/validationStatus"))
+                .willReturn(okJson("{\"status\": \"Allowed\"}")));
+        assertThat(portalGet("/api/v1/customers/" + healthy + "/validation-status")
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void anOutageSeenByManyCustomersOpensTheCircuit() {
+        partnerCenter.stubFor(get(urlPathMatching("/v1/customers/[^/]+/validationStatus"))
+                .willReturn(aResponse().withStatus(503)));
+        for (int i = 0; i < 3; i++) {
+            assertThat(portalGet("/api/v1/customers/" + UUID.randomUUID() + "/validation-status")
+                            .status())
+                    .isEqualTo(502);
+        }
+        // The fourth customer's failure fills the window: the circuit opens under its retry.
+        assertThat(portalGet("/api/v1/customers/" + UUID.randomUUID() + "/validation-status")
+                        .type())
+                .isEqualTo("circuit-open");
+
+        assertThat(circuitBreakers.circuitBreaker("validation-status").getState())
+                .isEqualTo(CircuitBreaker.State.OPEN);
+        int asked = partnerCenter.getAllServeEvents().size();
+        Answer open = portalGet("/api/v1/customers/" + UUID.randomUUID() + "/validation-status");
+        assertThat(open.status()).isEqualTo(503);
+        assertThat(open.type()).isEqualTo("circuit-open");
+        assertThat(open.response().headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(partnerCenter.getAllServeEvents()).hasSize(asked);
+    }
+
+    @Test
+    void answersMarkedNotRetryableNeverOpenTheCircuit() {
+        partnerCenter.stubFor(get(urlPathMatching("/v1/customers/[^/]+/validationStatus"))
+                .willReturn(error(500, "{\"code\": 600010, \"isRetryable\": false}")));
+        for (int i = 0; i < 6; i++) {
+            Answer answer = portalGet("/api/v1/customers/" + UUID.randomUUID() + "/validation-status");
+            assertThat(answer.status()).isEqualTo(502);
+            assertThat(answer.body().get("retryable").asBoolean()).isFalse();
+        }
+
+        assertThat(circuitBreakers.circuitBreaker("validation-status").getState())
+                .isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(partnerCenter.getAllServeEvents()).hasSize(6);
+    }
+
+    @Test
     void clientErrorsNeverOpenACircuit() {
         partnerCenter.stubFor(
-                get(urlPathEqualTo(STATUS)).willReturn(error(400, "{\"code\": \"2000\", \"description\": \"Bad\"}")));
+                get(urlPathEqualTo(status)).willReturn(error(400, "{\"code\": \"2000\", \"description\": \"Bad\"}")));
         for (int i = 0; i < 6; i++) {
-            assertThat(portalGet("/api/v1/customers/" + CUSTOMER + "/validation-status")
+            assertThat(portalGet("/api/v1/customers/" + customer + "/validation-status")
                             .status())
                     .isEqualTo(400);
         }
 
         assertThat(circuitBreakers.circuitBreaker("validation-status").getState())
                 .isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(attempts(STATUS)).hasSize(6);
+        assertThat(attempts(status)).hasSize(6);
     }
 
     @Test
     void theBulkheadTurnsExcessConcurrentCallsAwayAtOnce() {
         partnerCenter.stubFor(
-                get(urlPathEqualTo(QUALIFICATIONS)).willReturn(okJson("[]").withFixedDelay(800)));
+                get(urlPathEqualTo(qualifications)).willReturn(okJson("[]").withFixedDelay(800)));
         HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/api/v1/customers/" + CUSTOMER + "/qualifications"))
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/customers/" + customer + "/qualifications"))
                 .header("Authorization", "Bearer " + token)
                 .build();
 
@@ -481,7 +558,7 @@ class FaultInjectionTest {
 
         assertThat(statuses).filteredOn(s -> s == 200).hasSize(2);
         assertThat(statuses).filteredOn(s -> s == 503).hasSize(3);
-        assertThat(attempts(QUALIFICATIONS)).hasSize(2);
+        assertThat(attempts(qualifications)).hasSize(2);
     }
 
     @Test

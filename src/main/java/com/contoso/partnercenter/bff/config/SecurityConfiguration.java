@@ -1,8 +1,6 @@
 package com.contoso.partnercenter.bff.config;
 
-import com.contoso.partnercenter.bff.web.CorrelationIdFilter;
 import com.contoso.partnercenter.bff.web.ProblemAuthenticationHandlers;
-import com.contoso.partnercenter.bff.web.RequestBodyLimitFilter;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,10 +9,8 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -129,22 +125,5 @@ class SecurityConfiguration {
     @Bean
     SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.noObservations();
-    }
-
-    // Right after the correlation id, so an oversized body is refused before anything reads it.
-    @Bean
-    FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(JsonMapper json) {
-        var registration = new FilterRegistrationBean<>(new RequestBodyLimitFilter(json));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
-        return registration;
-    }
-
-    // Ahead of Spring Security, so a 401 or 403 carries the correlation id as well.
-    @Bean
-    FilterRegistrationBean<CorrelationIdFilter> correlationIdFilter() {
-        var registration = new FilterRegistrationBean<>(new CorrelationIdFilter());
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
-        return registration;
     }
 }

@@ -2,6 +2,7 @@ package com.contoso.partnercenter.bff.eligibility;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
+import com.contoso.partnercenter.bff.partnercenter.Operation;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,7 +86,15 @@ class PurchaseEligibilityService {
         // The deadline is the batch's: a customer queued behind others gets only what is left of it.
         Mono<PurchaseEligibility> decision = Mono.defer(() -> {
             Duration left = Duration.ofNanos(deadlineAt - System.nanoTime());
-            Mono<PurchaseEligibility> tooLate = Mono.error(PartnerCenterException.deadlineExceeded(batch.deadline()));
+            // Its call was cut off, not failed, so this is the one line its failure writes.
+            Mono<PurchaseEligibility> tooLate = Mono.fromRunnable(() -> CorrelationId.inScope(
+                            correlationId,
+                            () -> log.info(
+                                    "Batch deadline of {} passed before {} was answered",
+                                    batch.deadline(),
+                                    customerId)))
+                    .then(Mono.error(
+                            PartnerCenterException.deadlineExceeded(Operation.VALIDATION_STATUS, batch.deadline())));
             return left.isNegative() || left.isZero()
                     ? tooLate
                     : eligibility(customerId).timeout(left, tooLate);

@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
  */
 final class EntraIdTokens {
 
-    static final String GRANT_ATTRIBUTE = EntraIdTokens.class.getName() + ".grant";
+    static final String OPERATION_ATTRIBUTE = EntraIdTokens.class.getName() + ".operation";
 
     // The service acts for itself, so every token belongs to this one principal.
     private static final String PRINCIPAL = "partner-center-bff";
@@ -92,13 +92,13 @@ final class EntraIdTokens {
     /** Adds the bearer token of the grant the request's operation needs. */
     ExchangeFilterFunction filter() {
         return (request, next) -> {
-            Operation.Grant grant = (Operation.Grant) request.attribute(GRANT_ATTRIBUTE)
-                    .orElseThrow(() -> new IllegalStateException("Partner Center request without a grant"));
-            String grantName = grant == Operation.Grant.APP_ONLY ? "App-only" : "App+User";
+            Operation operation = (Operation) request.attribute(OPERATION_ATTRIBUTE)
+                    .orElseThrow(() -> new IllegalStateException("Partner Center request without an operation"));
+            Operation.Grant grant = operation.grant();
             return token(grant)
-                    .onErrorMap(e -> PartnerCenterException.tokenUnavailable(grantName, e))
+                    .onErrorMap(e -> PartnerCenterException.tokenUnavailable(operation, e))
                     // Empty when the refresh token was rejected earlier and Spring dropped it: only new consent helps.
-                    .switchIfEmpty(Mono.error(() -> PartnerCenterException.tokenUnavailable(grantName, null)))
+                    .switchIfEmpty(Mono.error(() -> PartnerCenterException.tokenUnavailable(operation, null)))
                     .flatMap(client -> next.exchange(ClientRequest.from(request)
                                     .headers(h -> h.setBearerAuth(
                                             client.getAccessToken().getTokenValue()))

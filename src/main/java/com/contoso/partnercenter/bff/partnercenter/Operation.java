@@ -40,15 +40,39 @@ public enum Operation {
         return this != QUALIFICATION_UPDATE;
     }
 
-    /** The two kinds of Entra ID token; the values are the OAuth2 client registration ids. */
+    /** Every operation but the validation codes is about one customer; the codes are the partner's. */
+    boolean perCustomer() {
+        return this != VALIDATION_CODES;
+    }
+
+    /** Every operation's instance name, for messages that list them. */
+    static String names() {
+        return java.util.Arrays.stream(values())
+                .map(Operation::instanceName)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** The operation whose resilience instances carry this name; {@code null} for any other name. */
+    static Operation named(String instanceName) {
+        for (Operation operation : values()) {
+            if (operation.instanceName.equals(instanceName)) {
+                return operation;
+            }
+        }
+        return null;
+    }
+
+    /** The two kinds of Entra ID token, with their OAuth2 client registration ids and the names people use. */
     enum Grant {
-        APP_ONLY("partner-center-app"),
-        APP_USER("partner-center-app-user");
+        APP_ONLY("partner-center-app", "App-only"),
+        APP_USER("partner-center-app-user", "App+User");
 
         final String registrationId;
+        final String displayName;
 
-        Grant(String registrationId) {
+        Grant(String registrationId, String displayName) {
             this.registrationId = registrationId;
+            this.displayName = displayName;
         }
     }
 }

@@ -1,7 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
-import java.net.ConnectException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +39,9 @@ public class PartnerCenterClient {
             "governmentcommunitycloud", "GovernmentCommunityCloud",
             "stateownedentity", "StateOwnedEntity");
 
+    // The partner's own data, not one customer's: what the validation codes are cached and gated under.
+    private static final String ALL_CUSTOMERS = "all";
+
     private final WebClient webClient;
     private final UpstreamResilience resilience;
     private final ResponseCache cache;
@@ -59,13 +61,14 @@ public class PartnerCenterClient {
     public Mono<List<ValidationCode>> validationCodes() {
         return cache.get(
                 Operation.VALIDATION_CODES,
-                "all",
+                ALL_CUSTOMERS,
                 () -> call(
                         Operation.VALIDATION_CODES,
+                        ALL_CUSTOMERS,
                         HttpMethod.GET,
                         uri -> uri.path("/v1/customers/all/validations").build(),
                         null,
-                        body -> items(body, ValidationCode.class)));
+                        (operation, body) -> items(operation, body, ValidationCode.class)));
     }
 
     /** {@code GET /v1/customers/{id}/qualifications}: all qualifications (the asynchronous API). */
@@ -75,10 +78,11 @@ public class PartnerCenterClient {
                 customerId,
                 () -> call(
                         Operation.QUALIFICATIONS,
+                        customerId,
                         HttpMethod.GET,
                         uri -> uri.path("/v1/customers/{id}/qualifications").build(customerId),
                         null,
-                        body -> items(body, CustomerQualification.class)));
+                        (operation, body) -> items(operation, body, CustomerQualification.class)));
     }
 
     /** {@code GET /v1/customers/{id}/qualification}: the single value of the older synchronous API. */
@@ -88,6 +92,7 @@ public class PartnerCenterClient {
                 customerId,
                 () -> call(
                         Operation.QUALIFICATION_SYNC,
+                        customerId,
                         HttpMethod.GET,
                         uri -> uri.path("/v1/customers/{id}/qualification").build(customerId),
                         null,
@@ -98,6 +103,7 @@ public class PartnerCenterClient {
     public Mono<CustomerQualification> createQualification(String customerId, QualificationUpdate update) {
         return call(
                         Operation.QUALIFICATION_UPDATE,
+                        customerId,
                         HttpMethod.POST,
                         uri -> {
                             uri.path("/v1/customers/{id}/qualifications");
@@ -108,7 +114,7 @@ public class PartnerCenterClient {
                             return uri.build(customerId);
                         },
                         update,
-                        body -> read(body, CustomerQualification.class))
+                        (operation, body) -> read(operation, body, CustomerQualification.class))
                 .doOnNext(created -> cache.invalidate(customerId));
     }
 
@@ -120,20 +126,28 @@ public class PartnerCenterClient {
                 customerId,
                 () -> call(
                         Operation.VALIDATION_STATUS,
+                        customerId,
                         HttpMethod.GET,
                         uri -> uri.path("/v1/customers/{id}/validationStatus")
                                 .queryParam("type", "{type}")
                                 .build(customerId, type),
                         null,
-                        body -> read(body, ValidationStatus.class)));
+                        (operation, body) -> read(operation, body, ValidationStatus.class)));
+    }
+
+    /** Reads a successful answer's JSON; failures name the operation, which the failure table needs. */
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(Operation operation, JsonNode body);
     }
 
     private <T> Mono<T> call(
             Operation operation,
+            String customerId,
             HttpMethod method,
             Function<UriBuilder, URI> uri,
             Object body,
-            Function<JsonNode, T> reader) {
+            Reader<T> reader) {
         return Mono.deferContextual(context -> {
             String correlationId = CorrelationId.current(context);
             // One request id per logical call, on every attempt: Partner Center uses it to spot a repeated request.
@@ -141,7 +155,7 @@ public class PartnerCenterClient {
             WebClient.RequestBodySpec request = webClient
                     .method(method)
                     .uri(uri)
-                    .attribute(EntraIdTokens.GRANT_ATTRIBUTE, operation.grant())
+                    .attribute(EntraIdTokens.OPERATION_ATTRIBUTE, operation)
                     .header(CORRELATION_ID_HEADER, correlationId)
                     .header(REQUEST_ID_HEADER, requestId);
             if (body != null) {
@@ -149,78 +163,85 @@ public class PartnerCenterClient {
             }
             return resilience.call(
                     operation,
+                    customerId,
+                    requestId,
                     correlationId,
-                    () -> request.exchangeToMono(response -> answer(response, reader))
-                            .onErrorMap(e -> !(e instanceof PartnerCenterException), PartnerCenterClient::translate));
+                    () -> request.exchangeToMono(response -> answer(operation, response, reader))
+                            .onErrorMap(e -> !(e instanceof PartnerCenterException), e -> translate(operation, e)));
         });
     }
 
-    private <T> Mono<T> answer(ClientResponse response, Function<JsonNode, T> reader) {
+    private <T> Mono<T> answer(Operation operation, ClientResponse response, Reader<T> reader) {
         int status = response.statusCode().value();
-        Mono<String> body = response.bodyToMono(String.class).defaultIfEmpty("");
+        Mono<String> body = response.bodyToMono(String.class)
+                .map(PartnerCenterClient::withoutByteOrderMark)
+                .defaultIfEmpty("");
         if (response.statusCode().is2xxSuccessful()) {
-            return body.mapNotNull(text -> reader.apply(parse(text)));
+            return body.mapNotNull(text -> reader.read(operation, parse(operation, text)));
         }
         Duration retryAfter =
                 RetryAfter.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), clock);
-        return body.flatMap(text ->
-                Mono.error(PartnerCenterException.fromUpstream(status, UpstreamError.parse(json, text), retryAfter)));
+        return body.flatMap(text -> Mono.error(
+                PartnerCenterException.fromUpstream(operation, status, UpstreamError.parse(json, text), retryAfter)));
     }
 
-    private JsonNode parse(String text) {
+    /**
+     * Partner Center has been seen putting a UTF-8 byte order mark before the JSON of every answer. The text is
+     * decoded already, so the mark is one character; JSON does not allow it, so it is dropped, in one place for
+     * answers and errors alike.
+     */
+    static String withoutByteOrderMark(String text) {
+        return !text.isEmpty() && text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
+    }
+
+    private JsonNode parse(Operation operation, String text) {
         try {
             return json.readTree(text);
         } catch (JacksonException e) {
-            throw PartnerCenterException.malformed("not JSON", e);
+            throw PartnerCenterException.malformed(operation, "not JSON", e);
         }
     }
 
-    private <T> T read(JsonNode node, Class<T> type) {
+    private <T> T read(Operation operation, JsonNode node, Class<T> type) {
         if (!node.isObject()) {
-            throw PartnerCenterException.malformed("expected a JSON object", null);
+            throw PartnerCenterException.malformed(operation, "expected a JSON object", null);
         }
         try {
             return json.treeToValue(node, type);
         } catch (JacksonException e) {
-            throw PartnerCenterException.malformed("unexpected fields", e);
+            throw PartnerCenterException.malformed(operation, "unexpected fields", e);
         }
     }
 
     // Collections come as bare arrays in the documents and as {"items": [...]} elsewhere in Partner Center.
-    private <T> List<T> items(JsonNode node, Class<T> type) {
+    private <T> List<T> items(Operation operation, JsonNode node, Class<T> type) {
         JsonNode items = node.isObject() && node.has("items") ? node.get("items") : node;
         if (!items.isArray()) {
-            throw PartnerCenterException.malformed("expected a JSON array", null);
+            throw PartnerCenterException.malformed(operation, "expected a JSON array", null);
         }
         List<T> result = new ArrayList<>(items.size());
         for (JsonNode item : items) {
-            result.add(read(item, type));
+            result.add(read(operation, item, type));
         }
         return result;
     }
 
-    private static String canonicalQualification(JsonNode node) {
+    private static String canonicalQualification(Operation operation, JsonNode node) {
         JsonNode value = node.isObject() ? node.get("qualification") : node;
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isString()) {
-            throw PartnerCenterException.malformed("expected a qualification string", null);
+            throw PartnerCenterException.malformed(operation, "expected a qualification string", null);
         }
         String text = value.asString();
         return CANONICAL_QUALIFICATIONS.getOrDefault(text.toLowerCase(Locale.ROOT), text);
     }
 
-    private static PartnerCenterException translate(Throwable error) {
+    private static PartnerCenterException translate(Operation operation, Throwable error) {
         if (error instanceof DataBufferLimitException) {
-            return PartnerCenterException.malformed("too large", error);
+            return PartnerCenterException.malformed(operation, "too large", error);
         }
-        // A refused connection is the one failure that proves Partner Center never saw the request.
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException) {
-                return PartnerCenterException.unreachable(error, false);
-            }
-        }
-        return PartnerCenterException.unreachable(error, true);
+        return PartnerCenterException.connectionFailed(operation, error);
     }
 }

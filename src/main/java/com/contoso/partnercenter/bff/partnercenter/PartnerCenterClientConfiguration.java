@@ -46,8 +46,16 @@ class PartnerCenterClientConfiguration {
                 .defaultHeader("X-Locale", properties.locale())
                 .filter(tokens.filter())
                 .build();
+        var gates = new ThrottleGates(properties.throttle().scopes(), meters, Clock.systemUTC());
         var resilience = new UpstreamResilience(
-                retries, circuitBreakers, bulkheads, timeLimiters, meters, properties.deadline(), Clock.systemUTC());
+                retries,
+                circuitBreakers,
+                bulkheads,
+                timeLimiters,
+                gates,
+                meters,
+                properties.deadline(),
+                Clock.systemUTC());
         return new PartnerCenterClient(
                 webClient, resilience, new ResponseCache(properties.cache(), meters), json, Clock.systemUTC());
     }

@@ -1,270 +1,221 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
+import java.net.ConnectException;
 import java.time.Duration;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 
 /**
- * A Partner Center call that did not give an answer the portal can use, already translated into what
- * the portal should see: our status, a title and detail fit for a person, and whether trying again may
- * help. Messages never carry tokens or upstream bodies verbatim.
+ * A Partner Center call that did not give an answer the portal can use: its {@link FailureKind}, what Partner
+ * Center said (status, error body, {@code Retry-After}) and a detail fit for a person. Everything else (the
+ * portal's status, {@code retryable}, whether it is retried, whether it counts for the breaker) is read from
+ * the kind's row, so it cannot disagree. Messages never carry tokens or upstream bodies verbatim.
  */
 public class PartnerCenterException extends RuntimeException {
 
     private static final String ACCOUNT_STATUS_NOT_FOUND_CODE = "600074";
     private static final String ACCOUNT_STATUS_NOT_FOUND_NAME = "AccountStatusNotFound";
 
-    /** What went wrong, in the words of the problem types portals see. */
-    enum Kind {
-        NOT_FOUND("not-found"),
-        UPSTREAM_REJECTED("upstream-rejected"),
-        UPSTREAM_CREDENTIALS("upstream-credentials"),
-        THROTTLED("throttled"),
-        UPSTREAM_FAILURE("upstream-failure"),
-        UPSTREAM_MALFORMED("upstream-malformed"),
-        UPSTREAM_UNREACHABLE("upstream-unreachable"),
-        UPSTREAM_TIMEOUT("upstream-timeout"),
-        CIRCUIT_OPEN("circuit-open"),
-        OVERLOADED("overloaded"),
-        TOKEN_UNAVAILABLE("token-unavailable");
+    /**
+     * A 429 without {@code Retry-After} is taken as a wait of one second: the throttle gate, the retry's wait and
+     * the portal's {@code Retry-After} then all say the same.
+     */
+    static final Duration THROTTLED_WITHOUT_RETRY_AFTER = Duration.ofSeconds(1);
 
-        final String slug;
+    // Entra ID's refusals that only an operator can mend (RFC 6749 section 5.2); anything else may pass.
+    private static final Set<String> TOKEN_REFUSALS =
+            Set.of("invalid_grant", "invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type");
 
-        Kind(String slug) {
-            this.slug = slug;
-        }
-    }
-
-    private final HttpStatus status;
-    private final Kind kind;
-    private final String title;
-    private final boolean retryable;
+    private final FailureKind kind;
+    private final Operation operation;
     private final int upstreamStatus;
     private final UpstreamError error;
     private final Duration retryAfter;
-    private final boolean reachedUpstream;
-    private final boolean pastDeadline;
 
     private PartnerCenterException(
-            HttpStatus status,
-            Kind kind,
-            String title,
+            FailureKind kind,
+            Operation operation,
             String detail,
-            boolean retryable,
-            Answer answer,
+            Upstream upstream,
+            Duration retryAfter,
             Throwable cause) {
-        super(detail, cause);
-        this.status = status;
+        super(withUpdateWarning(kind, operation, detail), cause);
         this.kind = kind;
-        this.title = title;
-        this.retryable = retryable;
-        this.upstreamStatus = answer.status();
-        this.error = answer.error();
-        this.retryAfter = answer.retryAfter();
-        this.reachedUpstream = answer.reachedUpstream();
-        this.pastDeadline = answer.pastDeadline();
+        this.operation = operation;
+        this.upstreamStatus = upstream.status();
+        this.error = upstream.error();
+        this.retryAfter = retryAfter;
     }
 
-    /** What Partner Center said, as far as it said anything, and whether its wait was refused. */
-    private record Answer(
-            int status, UpstreamError error, Duration retryAfter, boolean reachedUpstream, boolean pastDeadline) {
-        static final Answer NONE = new Answer(0, UpstreamError.NONE, null, true, false);
+    /** What Partner Center answered, when it answered at all. */
+    private record Upstream(int status, UpstreamError error) {
+        static final Upstream NONE = new Upstream(0, UpstreamError.NONE);
+    }
 
-        Answer(int status, UpstreamError error, Duration retryAfter, boolean reachedUpstream) {
-            this(status, error, retryAfter, reachedUpstream, false);
-        }
+    private static String withUpdateWarning(FailureKind kind, Operation operation, String detail) {
+        return kind.outcomeUnknown(operation.idempotent())
+                ? detail + " Partner Center may have applied the update: check the customer's qualifications before"
+                        + " sending it again."
+                : detail;
     }
 
     /** Partner Center answered with an error status. */
-    public static PartnerCenterException fromUpstream(int upstreamStatus, UpstreamError error, Duration retryAfter) {
-        var answer = new Answer(upstreamStatus, error, retryAfter, true);
-        boolean retryable = error.isRetryable() != null
-                ? error.isRetryable()
-                : upstreamStatus == 408 || upstreamStatus == 429 || upstreamStatus >= 500;
-        return switch (upstreamStatus) {
-            case 404 ->
-                new PartnerCenterException(
-                        HttpStatus.NOT_FOUND,
-                        Kind.NOT_FOUND,
-                        "Not found in Partner Center",
-                        error.describe("Partner Center has no such resource."),
-                        false,
-                        answer,
-                        null);
-            case 400, 409, 412 ->
-                new PartnerCenterException(
-                        HttpStatus.valueOf(upstreamStatus),
-                        Kind.UPSTREAM_REJECTED,
-                        "Rejected by Partner Center",
-                        error.describe("Partner Center rejected the request."),
-                        retryable,
-                        answer,
-                        null);
-            case 401, 403 ->
-                new PartnerCenterException(
-                        HttpStatus.BAD_GATEWAY,
-                        Kind.UPSTREAM_CREDENTIALS,
-                        "Partner Center refused the service's credentials",
-                        "Partner Center answered " + upstreamStatus
-                                + ": the service's Entra ID application, its permissions or the consent behind its"
-                                + " refresh token need an operator's attention.",
-                        false,
-                        answer,
-                        null);
-            case 429 ->
-                new PartnerCenterException(
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        Kind.THROTTLED,
-                        "Partner Center is throttling requests",
-                        retryAfter != null
-                                ? "Partner Center asked to wait " + retryAfter.toSeconds()
-                                        + " s before the next request."
-                                : "Partner Center asked to slow down.",
-                        true,
-                        answer,
-                        null);
-            default ->
-                new PartnerCenterException(
-                        HttpStatus.BAD_GATEWAY,
-                        Kind.UPSTREAM_FAILURE,
-                        "Partner Center failed",
-                        ("Partner Center answered " + upstreamStatus + ". " + error.describe("")).strip(),
-                        retryable,
-                        answer,
-                        null);
+    public static PartnerCenterException fromUpstream(
+            Operation operation, int upstreamStatus, UpstreamError error, Duration retryAfter) {
+        FailureKind kind = FailureKind.ofUpstreamStatus(upstreamStatus, error);
+        Duration wait =
+                kind == FailureKind.THROTTLED && retryAfter == null ? THROTTLED_WITHOUT_RETRY_AFTER : retryAfter;
+        String detail = switch (kind) {
+            case NOT_FOUND -> error.describe("Partner Center has no such resource.");
+            case NO_RELATIONSHIP ->
+                error.describe("The partner has no relationship with this customer in Partner Center.");
+            case REJECTED -> error.describe("Partner Center rejected the request.");
+            case CREDENTIALS ->
+                "Partner Center answered " + upstreamStatus
+                        + ": the service's Entra ID application, its permissions or the consent behind its"
+                        + " refresh token need an operator's attention.";
+            case THROTTLED -> "Partner Center asked to wait " + seconds(wait) + " s before the next request.";
+            default -> ("Partner Center answered " + upstreamStatus + ". " + error.describe("")).strip();
         };
-    }
-
-    /**
-     * Partner Center asked us to wait longer than the request's deadline allows: fail at once and pass its
-     * wait on to the portal instead of holding the request open for nothing.
-     */
-    static PartnerCenterException waitPastDeadline(PartnerCenterException cause) {
-        return new PartnerCenterException(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                Kind.THROTTLED,
-                "Partner Center asked to wait",
-                "Partner Center asked to wait " + cause.retryAfter.toSeconds()
-                        + " s before the next request, longer than this request may take.",
-                true,
-                new Answer(cause.upstreamStatus, cause.error, cause.retryAfter, true, true),
-                cause);
+        return new PartnerCenterException(kind, operation, detail, new Upstream(upstreamStatus, error), wait, null);
     }
 
     /** The answer was not what Partner Center documents (not JSON, wrong shape, cut short). */
-    public static PartnerCenterException malformed(String what, Throwable cause) {
+    public static PartnerCenterException malformed(Operation operation, String what, Throwable cause) {
         return new PartnerCenterException(
-                HttpStatus.BAD_GATEWAY,
-                Kind.UPSTREAM_MALFORMED,
-                "Malformed answer from Partner Center",
+                FailureKind.MALFORMED,
+                operation,
                 "Partner Center's answer could not be read: " + what + ".",
-                true,
-                Answer.NONE,
+                Upstream.NONE,
+                null,
                 cause);
     }
 
     /** No connection, or the connection broke before an answer was read. */
-    public static PartnerCenterException unreachable(Throwable cause, boolean reachedUpstream) {
+    public static PartnerCenterException connectionFailed(Operation operation, Throwable cause) {
+        // A refused connection is the one failure that proves Partner Center never saw the request.
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException) {
+                return new PartnerCenterException(
+                        FailureKind.REFUSED,
+                        operation,
+                        "No connection to Partner Center could be made.",
+                        Upstream.NONE,
+                        null,
+                        cause);
+            }
+        }
         return new PartnerCenterException(
-                HttpStatus.BAD_GATEWAY,
-                Kind.UPSTREAM_UNREACHABLE,
-                "Partner Center could not be reached",
-                reachedUpstream
-                        ? "The connection to Partner Center broke before it answered."
-                        : "No connection to Partner Center could be made.",
-                true,
-                new Answer(0, UpstreamError.NONE, null, reachedUpstream),
+                FailureKind.BROKEN,
+                operation,
+                "The connection to Partner Center broke before it answered.",
+                Upstream.NONE,
+                null,
                 cause);
     }
 
     /** One attempt took longer than its time limit. */
-    static PartnerCenterException attemptTimedOut(Duration limit, Throwable cause) {
+    static PartnerCenterException attemptTimedOut(Operation operation, Duration limit, Throwable cause) {
         return new PartnerCenterException(
-                HttpStatus.GATEWAY_TIMEOUT,
-                Kind.UPSTREAM_TIMEOUT,
-                "Partner Center did not answer in time",
-                "Partner Center did not answer within " + seconds(limit) + " s.",
-                true,
-                Answer.NONE,
+                FailureKind.ATTEMPT_TIMEOUT,
+                operation,
+                "Partner Center did not answer within " + exactSeconds(limit) + " s.",
+                Upstream.NONE,
+                null,
                 cause);
     }
 
     /** Partner Center did not answer within the request's deadline, retries included. */
-    public static PartnerCenterException deadlineExceeded(Duration deadline) {
+    public static PartnerCenterException deadlineExceeded(Operation operation, Duration deadline) {
         return new PartnerCenterException(
-                HttpStatus.GATEWAY_TIMEOUT,
-                Kind.UPSTREAM_TIMEOUT,
-                "Partner Center did not answer in time",
-                "Partner Center did not answer within " + seconds(deadline) + " s.",
-                true,
-                Answer.NONE,
+                FailureKind.DEADLINE,
+                operation,
+                "Partner Center did not answer within " + exactSeconds(deadline) + " s.",
+                Upstream.NONE,
+                null,
+                null);
+    }
+
+    /**
+     * Partner Center asked us to wait longer than the request's deadline allows: fail at once and pass its wait
+     * on to the portal instead of holding the request open for nothing.
+     */
+    static PartnerCenterException waitPastDeadline(PartnerCenterException cause) {
+        return new PartnerCenterException(
+                FailureKind.WAIT_PAST_DEADLINE,
+                cause.operation,
+                "Partner Center asked to wait " + seconds(cause.retryAfter)
+                        + " s before the next request, longer than this request may take.",
+                new Upstream(cause.upstreamStatus, cause.error),
+                cause.retryAfter,
+                cause);
+    }
+
+    /** Partner Center throttled this scope lately and its wait is not over: it is not asked until then. */
+    static PartnerCenterException gateClosed(Operation operation, Duration remaining) {
+        return new PartnerCenterException(
+                FailureKind.GATE_CLOSED,
+                operation,
+                "Partner Center asked to wait before the next " + operation.instanceName() + " request; it is not"
+                        + " asked again for " + seconds(remaining) + " s.",
+                Upstream.NONE,
+                remaining,
                 null);
     }
 
     /** The operation's circuit is open: Partner Center failed too often lately, so it is not asked now. */
-    static PartnerCenterException circuitOpen(String operation, Duration retryAfter, Throwable cause) {
+    static PartnerCenterException circuitOpen(Operation operation, Duration retryAfter) {
         return new PartnerCenterException(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                Kind.CIRCUIT_OPEN,
-                "Partner Center is failing",
-                "Partner Center failed too often lately for " + operation + "; it is not asked again for "
-                        + retryAfter.toSeconds() + " s.",
-                true,
-                new Answer(0, UpstreamError.NONE, retryAfter, false),
-                cause);
+                FailureKind.CIRCUIT_OPEN,
+                operation,
+                "Partner Center failed too often lately for " + operation.instanceName()
+                        + "; it is not asked again for " + seconds(retryAfter) + " s.",
+                Upstream.NONE,
+                retryAfter,
+                null);
     }
 
     /** Too many calls to Partner Center are in flight already. */
-    static PartnerCenterException bulkheadFull(Throwable cause) {
+    static PartnerCenterException overloaded(Operation operation) {
         return new PartnerCenterException(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                Kind.OVERLOADED,
-                "Too many requests in flight",
+                FailureKind.OVERLOADED,
+                operation,
                 "The service has too many Partner Center calls in flight; try again in a moment.",
-                true,
-                new Answer(0, UpstreamError.NONE, Duration.ofSeconds(1), false),
-                cause);
-    }
-
-    /** Entra ID did not give the service a token; the cause stays in our logs, never in the answer. */
-    public static PartnerCenterException tokenUnavailable(String grant, Throwable cause) {
-        return new PartnerCenterException(
-                HttpStatus.BAD_GATEWAY,
-                Kind.TOKEN_UNAVAILABLE,
-                "No token from Microsoft Entra ID",
-                "The service could not obtain its " + grant + " token for Partner Center from Microsoft Entra ID.",
-                false,
-                new Answer(0, UpstreamError.NONE, null, false),
-                cause);
-    }
-
-    private static String seconds(Duration duration) {
-        return duration.toMillis() % 1000 == 0
-                ? Long.toString(duration.toSeconds())
-                : Double.toString(duration.toMillis() / 1000.0);
+                Upstream.NONE,
+                Duration.ofSeconds(1),
+                null);
     }
 
     /**
-     * The same failure of an update that may have reached Partner Center: it may have acted on it, so the
-     * portal must not simply send it again. Failures that prove otherwise pass unchanged.
+     * Entra ID did not give the service a token. A refusal of the credentials or the refresh token waits for an
+     * operator; a token endpoint that failed or did not answer may do better next time. The cause stays in our
+     * logs, never in the answer.
      */
-    PartnerCenterException ofUpdate() {
-        boolean outcomeUnknown = reachedUpstream
-                && upstreamStatus == 0
-                && (kind == Kind.UPSTREAM_UNREACHABLE
-                        || kind == Kind.UPSTREAM_MALFORMED
-                        || kind == Kind.UPSTREAM_TIMEOUT);
-        if (!outcomeUnknown) {
-            return this;
-        }
+    public static PartnerCenterException tokenUnavailable(Operation operation, Throwable cause) {
+        boolean refused = cause == null
+                || (cause instanceof OAuth2AuthorizationException e
+                        && TOKEN_REFUSALS.contains(e.getError().getErrorCode()));
         return new PartnerCenterException(
-                status,
-                kind,
-                title,
-                getMessage() + " Partner Center may have applied the update: check the customer's qualifications"
-                        + " before sending it again.",
-                false,
-                new Answer(upstreamStatus, error, retryAfter, true),
-                this);
+                refused ? FailureKind.TOKEN_REFUSED : FailureKind.TOKEN_FAILED,
+                operation,
+                "The service could not obtain its " + operation.grant().displayName
+                        + " token for Partner Center from Microsoft Entra ID"
+                        + (refused ? "; its credentials or consent need an operator's attention." : "."),
+                Upstream.NONE,
+                null,
+                cause);
+    }
+
+    /** Whole seconds as a {@code Retry-After} says them: rounded up, at least one. */
+    private static long seconds(Duration duration) {
+        return Math.max(1, (duration.toMillis() + 999) / 1000);
+    }
+
+    private static String exactSeconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0
+                ? Long.toString(duration.toSeconds())
+                : Double.toString(duration.toMillis() / 1000.0);
     }
 
     /** Partner Center keeps no account status for the customer (404, error 600074). */
@@ -274,46 +225,45 @@ public class PartnerCenterException extends RuntimeException {
                         || ACCOUNT_STATUS_NOT_FOUND_NAME.equalsIgnoreCase(error.errorName()));
     }
 
+    public FailureKind kind() {
+        return kind;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
     public HttpStatus status() {
-        return status;
+        return kind.portalStatus(upstreamStatus);
     }
 
     /** A short, stable name of what went wrong; the problem {@code type} is built from it. */
     public String type() {
-        return kind.slug;
-    }
-
-    Kind kind() {
-        return kind;
+        return kind.type();
     }
 
     public String title() {
-        return title;
+        return kind.title();
     }
 
-    /** Whether the portal may try again later. */
+    /** Whether the portal may send the request again: exactly the failures the service retries itself. */
     public boolean retryable() {
-        return retryable;
+        return kind.retryable(operation.idempotent(), error.isRetryable());
+    }
+
+    /** Whether the service tries again within this request. */
+    boolean retriedNow() {
+        return retryable() && !kind.isFinal();
+    }
+
+    /** Whether the failure says Partner Center is failing, rather than this one request. */
+    boolean countsForBreaker() {
+        return kind.countsForBreaker(error.isRetryable());
     }
 
     /** Partner Center's HTTP status, 0 when it gave none. */
     public int upstreamStatus() {
         return upstreamStatus;
-    }
-
-    /** Partner Center's own {@code isRetryable}, {@code null} when its answer did not say. */
-    Boolean upstreamRetryable() {
-        return error.isRetryable();
-    }
-
-    /** Partner Center's wait would pass the deadline: this answer is final, nothing is tried again. */
-    boolean pastDeadline() {
-        return pastDeadline;
-    }
-
-    /** False only when the request certainly never reached Partner Center (the connection was refused). */
-    boolean reachedUpstream() {
-        return reachedUpstream;
     }
 
     public String upstreamErrorCode() {
@@ -324,12 +274,13 @@ public class PartnerCenterException extends RuntimeException {
         return error.errorName();
     }
 
+    /** How long Partner Center (or the service on its behalf) asked to wait; {@code null} when nobody said. */
     public Duration retryAfter() {
         return retryAfter;
     }
 
     /** Whole seconds for a {@code Retry-After}, rounded up; without a word from Partner Center, a second is a fair guess. */
     public long retryAfterSeconds() {
-        return retryAfter != null ? Math.max(1, (retryAfter.toMillis() + 999) / 1000) : 1;
+        return retryAfter != null ? seconds(retryAfter) : 1;
     }
 }

@@ -6,6 +6,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -20,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param deadline the longest one inbound request may wait for Partner Center, token included.
  * @param auth Microsoft Entra ID credentials.
  * @param cache the in-process cache of Partner Center's GET answers.
+ * @param throttle how a 429 holds back the calls after it.
  */
 @Validated
 @ConfigurationProperties("partner-center")
@@ -31,7 +34,39 @@ public record PartnerCenterProperties(
         @DefaultValue("en-US") @NotBlank String locale,
         @DefaultValue("25s") @NotNull Duration deadline,
         @DefaultValue @Valid @NotNull Auth auth,
-        @DefaultValue @Valid @NotNull Cache cache) {
+        @DefaultValue @Valid @NotNull Cache cache,
+        @DefaultValue @Valid @NotNull Throttle throttle) {
+
+    /**
+     * Throttle gates: a 429 closes its scope's gate for its {@code Retry-After}, and calls in the scope are
+     * answered 503 at once, without asking Partner Center, until it opens.
+     *
+     * @param scope per operation ({@code validation-codes}, {@code qualifications}, {@code qualification-sync},
+     *     {@code qualification-update}, {@code validation-status}): {@code customer} (a 429 holds back that
+     *     customer's calls of the operation; the default) or {@code partner} (all its calls). The validation codes
+     *     are the partner's, so their gate is always the partner's.
+     */
+    public record Throttle(Map<String, ThrottleScope> scope) {
+
+        public Throttle {
+            scope = scope == null ? Map.of() : Map.copyOf(scope);
+            for (String name : scope.keySet()) {
+                if (Operation.named(name) == null) {
+                    throw new IllegalArgumentException("partner-center.throttle.scope." + name
+                            + " names no operation; the operations are " + Operation.names() + ".");
+                }
+            }
+        }
+
+        /** Each operation's scope, {@code customer} unless configured otherwise. */
+        Map<Operation, ThrottleScope> scopes() {
+            Map<Operation, ThrottleScope> scopes = new EnumMap<>(Operation.class);
+            for (Operation operation : Operation.values()) {
+                scopes.put(operation, scope.getOrDefault(operation.instanceName(), ThrottleScope.CUSTOMER));
+            }
+            return scopes;
+        }
+    }
 
     /**
      * GET answers kept per customer for a short while; concurrent identical requests share one upstream call.

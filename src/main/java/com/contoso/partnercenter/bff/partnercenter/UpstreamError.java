@@ -5,13 +5,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What Partner Center said went wrong. It answers in three shapes and this reads all of them: the classic
- * ApiFault ({@code "code": "…"} as a string), the newer body ({@code "code": 600074} as a number, with
- * {@code errorName} and {@code isRetryable}) and the throttling body ({@code statusCode}, {@code message}).
+ * What Partner Center said went wrong. It answers in several shapes and this reads all of them: the classic
+ * ApiFault ({@code "code": "…"} as a string, or as a number from {@code PartnerFD}), the newer body
+ * ({@code "code": 600074} as a number, with {@code errorName} and {@code isRetryable}), the throttling body
+ * ({@code statusCode}, {@code message}) and a bare JSON string, whose text is the message.
  */
 public record UpstreamError(String code, String errorName, String message, Boolean isRetryable) {
 
     static final UpstreamError NONE = new UpstreamError(null, null, null, null);
+
+    // ApiFault 20002 "No relationship between caller and account.": about that customer, not our credentials.
+    private static final String NO_RELATIONSHIP_CODE = "20002";
 
     private static final int MAX_MESSAGE_LENGTH = 300;
 
@@ -21,6 +25,9 @@ public record UpstreamError(String code, String errorName, String message, Boole
         }
         try {
             JsonNode node = json.readTree(body);
+            if (node.isString()) {
+                return new UpstreamError(null, null, blankToNull(node.asString()), null);
+            }
             if (!node.isObject()) {
                 return NONE;
             }
@@ -44,8 +51,16 @@ public record UpstreamError(String code, String errorName, String message, Boole
         if (value == null || value.isNull() || value.isContainer()) {
             return null;
         }
-        String text = value.asString().strip();
-        return text.isEmpty() ? null : text;
+        return blankToNull(value.asString());
+    }
+
+    private static String blankToNull(String text) {
+        String stripped = text.strip();
+        return stripped.isEmpty() ? null : stripped;
+    }
+
+    boolean isNoRelationship() {
+        return NO_RELATIONSHIP_CODE.equals(code);
     }
 
     /** Partner Center's own words when it gave some, bounded so a huge body cannot flood an answer. */

@@ -4,12 +4,9 @@ import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.retry.Retry;
@@ -22,14 +19,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
+import org.slf4j.event.Level;
 import reactor.core.publisher.Mono;
 
 /**
@@ -37,12 +34,13 @@ import reactor.core.publisher.Mono;
  * configured under {@code resilience4j.*} (one per {@link Operation}, the bulkhead shared):
  *
  * <pre>
- * deadline ( retry ( bulkhead ( circuit breaker ( time limit ( one HTTP exchange ) ) ) ) )
+ * deadline ( retry ( throttle gate ( bulkhead ( circuit breaker ( time limit ( one HTTP exchange ) ) ) ) ) )
  * </pre>
  *
- * Retries follow {@link RetryDecision} and wait at least what Partner Center's {@code Retry-After} asks; a
- * wait that would pass the deadline is not taken. Every attempt of a call reuses its {@code MS-RequestId},
- * because the exchange given here is built once per call.
+ * What is retried, what the breaker counts and what closes a gate is {@link FailureKind}'s table; retries wait
+ * at least what Partner Center's {@code Retry-After} asks, and a wait that would pass the deadline is not
+ * taken. Every attempt of a call reuses its {@code MS-RequestId}, because the exchange given here is built
+ * once per call. A call that fails writes one log line, after its retries, with its correlation id.
  */
 class UpstreamResilience {
 
@@ -51,53 +49,47 @@ class UpstreamResilience {
     private static final Logger log = LoggerFactory.getLogger(UpstreamResilience.class);
 
     private final Map<Operation, Policies> policies = new EnumMap<>(Operation.class);
-    private final Map<String, Instant> openedAt = new ConcurrentHashMap<>();
+    private final ThrottleGates gates;
     private final MeterRegistry meters;
     private final Duration deadline;
     private final Clock clock;
 
-    private record Policies(TimeLimiter timeLimiter, CircuitBreaker circuitBreaker, Bulkhead bulkhead, Retry retry) {}
+    private record Policies(TimeLimiter timeLimiter, OutageBreaker breaker, Bulkhead bulkhead, Retry retry) {}
 
     UpstreamResilience(
             RetryRegistry retries,
             CircuitBreakerRegistry circuitBreakers,
             BulkheadRegistry bulkheads,
             TimeLimiterRegistry timeLimiters,
+            ThrottleGates gates,
             MeterRegistry meters,
             Duration deadline,
             Clock clock) {
+        this.gates = gates;
         this.meters = meters;
         this.deadline = deadline;
         this.clock = clock;
         Bulkhead bulkhead = bulkheads.bulkhead(BULKHEAD);
         for (Operation operation : Operation.values()) {
             String name = operation.instanceName();
-            CircuitBreaker circuitBreaker = circuitBreakers.circuitBreaker(name);
-            circuitBreaker.getEventPublisher().onStateTransition(event -> {
-                if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                    openedAt.put(name, clock.instant());
-                }
-                log.warn(
-                        "Circuit breaker {} changed from {} to {}",
-                        name,
-                        event.getStateTransition().getFromState(),
-                        event.getStateTransition().getToState());
-            });
             policies.put(
                     operation,
                     new Policies(
-                            timeLimiters.timeLimiter(name), circuitBreaker, bulkhead, retryFor(retries, operation)));
+                            timeLimiters.timeLimiter(name),
+                            new OutageBreaker(circuitBreakers.circuitBreaker(name), clock),
+                            bulkhead,
+                            retryFor(retries, name)));
         }
     }
 
     // The retry configured under resilience4j.retry.instances.<name>, with the two rules no property can
-    // express: which failures are retried, and that a wait is never shorter than Partner Center asked.
-    private static Retry retryFor(RetryRegistry retries, Operation operation) {
-        String name = operation.instanceName();
+    // express: which failures are retried (FailureKind's), and that a wait is never shorter than Partner Center
+    // asked.
+    private static Retry retryFor(RetryRegistry retries, String name) {
         RetryConfig configured = retries.retry(name).getRetryConfig();
         IntervalBiFunction<Object> backoff = configured.getIntervalBiFunction();
         RetryConfig config = RetryConfig.from(configured)
-                .retryOnException(new RetryDecision(operation.idempotent()))
+                .retryOnException(failure -> failure instanceof PartnerCenterException e && e.retriedNow())
                 .intervalBiFunction((attempt, outcome) -> {
                     long wait = backoff.apply(attempt, outcome);
                     Duration asked = outcome.isLeft() && outcome.getLeft() instanceof PartnerCenterException e
@@ -111,56 +103,64 @@ class UpstreamResilience {
         return retry;
     }
 
-    <T> Mono<T> call(Operation operation, String correlationId, Supplier<Mono<T>> exchange) {
+    /**
+     * One logical call of {@code operation} about {@code customerId} ({@code "all"} for the partner's own
+     * data). {@code requestId} is the call's {@code MS-RequestId}.
+     */
+    <T> Mono<T> call(
+            Operation operation,
+            String customerId,
+            String requestId,
+            String correlationId,
+            Supplier<Mono<T>> exchange) {
         Policies p = policies.get(operation);
-        Instant deadlineAt = clock.instant().plus(deadline);
-        int maxAttempts = p.retry.getRetryConfig().getMaxAttempts();
-        AtomicInteger attempts = new AtomicInteger();
-        var mdc = new MdcBracket(correlationId);
+        // A customer's failures count once in the breaker's window; each call of the partner's codes is its own.
+        String breakerKey = operation.perCustomer() ? customerId.toLowerCase(Locale.ROOT) : requestId;
         return Mono.defer(() -> {
-                    int attempt = attempts.incrementAndGet();
-                    return exchange.get()
-                            .transform(TimeLimiterOperator.of(p.timeLimiter))
-                            .onErrorMap(
-                                    TimeoutException.class,
-                                    e -> PartnerCenterException.attemptTimedOut(
-                                            p.timeLimiter.getTimeLimiterConfig().getTimeoutDuration(), e))
-                            // Once per attempt: doOnSuccess fires for a value and for an empty answer alike.
-                            .doOnSuccess(value -> countAttempt(operation, null))
-                            .doOnError(e -> countAttempt(operation, e))
-                            .onErrorMap(PartnerCenterException.class, e -> pastDeadline(e, deadlineAt))
-                            .doOnError(e -> logRetry(operation, correlationId, e, attempt, maxAttempts));
-                })
-                // The breaker's transitions are logged on the signal's thread: give those lines the correlation id.
-                .doOnEach(signal -> mdc.enter())
-                .transform(CircuitBreakerOperator.of(p.circuitBreaker))
-                .doOnEach(signal -> mdc.exit())
-                .transform(BulkheadOperator.of(p.bulkhead))
-                .transform(RetryOperator.of(p.retry))
-                .onErrorMap(
-                        CallNotPermittedException.class,
-                        e -> PartnerCenterException.circuitOpen(
-                                operation.instanceName(), timeLeftOpen(p.circuitBreaker), e))
-                .onErrorMap(BulkheadFullException.class, PartnerCenterException::bulkheadFull)
-                .timeout(deadline, Mono.error(() -> PartnerCenterException.deadlineExceeded(deadline)))
-                .onErrorMap(PartnerCenterException.class, e -> operation.idempotent() ? e : e.ofUpdate());
+            Instant deadlineAt = clock.instant().plus(deadline);
+            var attempts = new AtomicInteger();
+            Mono<T> attempt = Mono.defer(() -> {
+                Duration closed = gates.remaining(operation, customerId);
+                if (!closed.isZero()) {
+                    return Mono.error(PartnerCenterException.gateClosed(operation, closed));
+                }
+                // Counted when it is sent, so refusals by the bulkhead or the breaker are not attempts.
+                Mono<T> limited = Mono.defer(() -> {
+                            attempts.incrementAndGet();
+                            return exchange.get();
+                        })
+                        .transform(TimeLimiterOperator.of(p.timeLimiter))
+                        .onErrorMap(
+                                TimeoutException.class,
+                                e -> PartnerCenterException.attemptTimedOut(
+                                        operation,
+                                        p.timeLimiter.getTimeLimiterConfig().getTimeoutDuration(),
+                                        e))
+                        // Once per attempt: doOnSuccess fires for a value and for an empty answer alike.
+                        .doOnSuccess(value -> countAttempt(operation, null))
+                        .doOnError(e -> countAttempt(operation, e));
+                return p.breaker
+                        .protect(operation, breakerKey, correlationId, limited)
+                        .transform(BulkheadOperator.of(p.bulkhead))
+                        .onErrorMap(BulkheadFullException.class, e -> PartnerCenterException.overloaded(operation))
+                        .doOnError(PartnerCenterException.class, e -> {
+                            if (e.kind().closesGate()) {
+                                gates.close(operation, customerId, e.retryAfter());
+                            }
+                        })
+                        .onErrorMap(PartnerCenterException.class, e -> pastDeadline(e, deadlineAt));
+            });
+            return attempt.transform(RetryOperator.of(p.retry))
+                    .timeout(deadline, Mono.error(() -> PartnerCenterException.deadlineExceeded(operation, deadline)))
+                    .doOnError(e -> logFailure(operation, customerId, correlationId, e, attempts.get()));
+        });
     }
 
     private PartnerCenterException pastDeadline(PartnerCenterException e, Instant deadlineAt) {
-        boolean waitTooLong = e.retryAfter() != null
-                && e.kind() != PartnerCenterException.Kind.CIRCUIT_OPEN
+        boolean waitTooLong = e.retriedNow()
+                && e.retryAfter() != null
                 && clock.instant().plus(e.retryAfter()).isAfter(deadlineAt);
         return waitTooLong ? PartnerCenterException.waitPastDeadline(e) : e;
-    }
-
-    private Duration timeLeftOpen(CircuitBreaker circuitBreaker) {
-        long waitMillis = circuitBreaker
-                .getCircuitBreakerConfig()
-                .getWaitIntervalFunctionInOpenState()
-                .apply(1);
-        Instant opened = openedAt.getOrDefault(circuitBreaker.getName(), clock.instant());
-        Duration left = Duration.between(clock.instant(), opened.plusMillis(waitMillis));
-        return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
     }
 
     private void countAttempt(Operation operation, Throwable failure) {
@@ -176,55 +176,56 @@ class UpstreamResilience {
                 .increment();
     }
 
-    private void logRetry(Operation operation, String correlationId, Throwable failure, int attempt, int maxAttempts) {
-        if (attempt < maxAttempts
-                && policies.get(operation)
-                        .retry
-                        .getRetryConfig()
-                        .getExceptionPredicate()
-                        .test(failure)) {
-            CorrelationId.inScope(
-                    correlationId,
-                    () -> log.info(
-                            "Partner Center {} attempt {} of {} failed ({}); retrying",
-                            operation.instanceName(),
-                            attempt,
-                            maxAttempts,
-                            failure.getMessage()));
-        }
-    }
-
     /**
-     * The correlation id in the MDC around one signal passing the breaker, and afterwards whatever the thread had
-     * before: on a request thread that is the request's own id, which the log lines after it still need. A signal
-     * the breaker starts itself (open: it fails at once) never entered, so it leaves the MDC alone. One call's
-     * signals arrive one at a time, so the saved value needs no lock.
+     * The one line a failed call writes, after its retries, with its own correlation id. Failures about one
+     * request (a 404, a rejection) are INFO; Partner Center or the service failing is WARN. An expected failure
+     * is named, never given a stack trace; anything else is unexpected and gets one.
      */
-    private static final class MdcBracket {
-        private final String correlationId;
-        private boolean entered;
-        private String saved;
-
-        MdcBracket(String correlationId) {
-            this.correlationId = correlationId;
-        }
-
-        void enter() {
-            saved = MDC.get(CorrelationId.MDC_KEY);
-            entered = true;
-            MDC.put(CorrelationId.MDC_KEY, correlationId);
-        }
-
-        void exit() {
-            if (!entered) {
+    private void logFailure(
+            Operation operation, String customerId, String correlationId, Throwable failure, int attempts) {
+        CorrelationId.inScope(correlationId, () -> {
+            if (!(failure instanceof PartnerCenterException e)) {
+                log.error(
+                        "Partner Center {} for {} failed unexpectedly", operation.instanceName(), customerId, failure);
                 return;
             }
-            entered = false;
-            if (saved == null) {
-                MDC.remove(CorrelationId.MDC_KEY);
-            } else {
-                MDC.put(CorrelationId.MDC_KEY, saved);
-            }
+            Level level = e.status().is5xxServerError() ? Level.WARN : Level.INFO;
+            log.atLevel(level)
+                    .log(
+                            "Partner Center {} for {} failed: {} {} ({}{} attempt{}{})",
+                            operation.instanceName(),
+                            customerId,
+                            e.status().value(),
+                            e.getMessage(),
+                            upstream(e),
+                            attempts,
+                            attempts == 1 ? "" : "s",
+                            e.getCause() != null ? "; " + summary(e.getCause()) : "");
+        });
+    }
+
+    private static String upstream(PartnerCenterException e) {
+        if (e.upstreamStatus() == 0) {
+            return "";
         }
+        StringBuilder text = new StringBuilder("upstream ").append(e.upstreamStatus());
+        if (e.upstreamErrorCode() != null) {
+            text.append(' ').append(e.upstreamErrorCode());
+        }
+        if (e.upstreamErrorName() != null) {
+            text.append(' ').append(e.upstreamErrorName());
+        }
+        return text.append("; ").toString();
+    }
+
+    // The innermost cause names what happened on the wire (a reset, a refused connection) in one line.
+    private static String summary(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName()
+                + (message != null ? ": " + message.lines().findFirst().orElse("") : "");
     }
 }

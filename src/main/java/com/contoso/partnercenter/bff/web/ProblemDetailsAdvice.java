@@ -13,6 +13,7 @@ import org.springframework.context.MessageSourceResolvable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -36,15 +37,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
     private static final int MAX_ERRORS = 10;
 
+    // The Partner Center client has written the failure's one log line already, with its cause.
     @ExceptionHandler(PartnerCenterException.class)
     ResponseEntity<ProblemDetail> partnerCenter(PartnerCenterException e, HttpServletRequest request) {
-        if (e.status().is5xxServerError()) {
-            // The cause names the transport or token failure for operators; the portal gets the summary.
-            log.warn(
-                    "Partner Center call failed: {} ({})",
-                    e.getMessage(),
-                    e.getCause() != null ? e.getCause().toString() : "no cause");
-        }
         ProblemDetail problem =
                 Problems.create(e.status(), e.type(), e.title(), e.getMessage(), e.retryable(), request);
         if (e.upstreamErrorCode() != null) {
@@ -53,7 +48,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (e.upstreamErrorName() != null) {
             problem.setProperty("upstreamErrorName", e.upstreamErrorName());
         }
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+        ResponseEntity.BodyBuilder response =
+                ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         String cacheStatus = CachedAnswers.of(request);
         if (cacheStatus != null) {
             response.header(CacheStatus.HEADER, cacheStatus);
@@ -75,7 +71,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 "The service failed unexpectedly. Quote the correlation id when reporting it.",
                 true,
                 request);
-        return ResponseEntity.internalServerError().body(problem);
+        return ResponseEntity.internalServerError()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     @Override
@@ -154,7 +152,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 && request instanceof NativeWebRequest web
                 && web.getNativeRequest() instanceof HttpServletRequest servletRequest) {
             Problems.complete(problem, Problems.typeFor(status), false, servletRequest);
+            // Whatever the request's Accept says: a problem is always written, and always as problem JSON.
+            headers = withProblemContentType(headers);
         }
         return super.handleExceptionInternal(e, body, headers, status, request);
+    }
+
+    private static HttpHeaders withProblemContentType(HttpHeaders headers) {
+        HttpHeaders copy = HttpHeaders.copyOf(headers);
+        copy.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return copy;
     }
 }

@@ -40,7 +40,10 @@ public final class Problems {
         try {
             // On an error dispatch the request URI is /error; the portal asked for the original one.
             Object original = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-            problem.setInstance(URI.create(original != null ? original.toString() : request.getRequestURI()));
+            String path = original != null ? original.toString() : request.getRequestURI();
+            if (path != null) {
+                problem.setInstance(URI.create(path));
+            }
         } catch (IllegalArgumentException notAUri) {
             // Tomcat let through a path that is no URI; a problem without instance beats none at all.
         }

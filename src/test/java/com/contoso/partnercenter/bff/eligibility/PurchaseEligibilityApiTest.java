@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
+import com.contoso.partnercenter.bff.partnercenter.Operation;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.UpstreamError;
 import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
@@ -50,7 +51,10 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
     void noAccountStatusUpstreamIsEligibleWithANullStatus() {
         given(partnerCenter.validationStatus(CUSTOMER, "account"))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
-                        404, new UpstreamError("600074", "AccountStatusNotFound", "not found", false), null)));
+                        Operation.VALIDATION_STATUS,
+                        404,
+                        new UpstreamError("600074", "AccountStatusNotFound", "not found", false),
+                        null)));
         double before = meters.counter("partner.center.eligibility.decisions", "outcome", "no_status")
                 .count();
 
@@ -70,7 +74,10 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
     void aNotFoundThatIsNotAboutTheAccountStatusIsNoGuess() {
         given(partnerCenter.validationStatus(CUSTOMER, "account"))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
-                        404, new UpstreamError("600001", "CustomerNotFound", "Customer not found.", false), null)));
+                        Operation.VALIDATION_STATUS,
+                        404,
+                        new UpstreamError("600001", "CustomerNotFound", "Customer not found.", false),
+                        null)));
 
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(404);
     }
@@ -79,16 +86,20 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
     void whenPartnerCenterCannotBeAskedTheAnswerIsAnErrorNeverAGuess() {
         given(partnerCenter.validationStatus(CUSTOMER, "account"))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
-                        429, new UpstreamError(null, null, null, null), Duration.ofSeconds(30))));
+                        Operation.VALIDATION_STATUS,
+                        429,
+                        new UpstreamError(null, null, null, null),
+                        Duration.ofSeconds(30))));
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(503).hasHeader("Retry-After", "30");
 
         given(partnerCenter.validationStatus(CUSTOMER, "account"))
-                .willReturn(Mono.error(
-                        PartnerCenterException.fromUpstream(500, new UpstreamError(null, null, null, null), null)));
+                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+                        Operation.VALIDATION_STATUS, 500, new UpstreamError(null, null, null, null), null)));
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(502);
 
         given(partnerCenter.validationStatus(CUSTOMER, "account"))
-                .willReturn(Mono.error(PartnerCenterException.deadlineExceeded(Duration.ofSeconds(25))));
+                .willReturn(Mono.error(
+                        PartnerCenterException.deadlineExceeded(Operation.VALIDATION_STATUS, Duration.ofSeconds(25))));
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(504);
     }
 }

@@ -9,6 +9,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
+import com.contoso.partnercenter.bff.partnercenter.Operation;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.UpstreamError;
 import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
@@ -59,7 +60,10 @@ class PurchaseEligibilityBatchApiTest extends ApiSliceTest {
         status(REVIEW, "UnderReview");
         given(partnerCenter.validationStatus(THROTTLED, "account"))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
-                        429, new UpstreamError("429", "TooManyRequests", null, null), Duration.ofSeconds(57))));
+                        Operation.VALIDATION_STATUS,
+                        429,
+                        new UpstreamError("429", "TooManyRequests", null, null),
+                        Duration.ofSeconds(57))));
 
         assertThat(batch(ids(List.of(ALLOWED, THROTTLED, REVIEW))))
                 .hasStatusOk()
@@ -85,10 +89,13 @@ class PurchaseEligibilityBatchApiTest extends ApiSliceTest {
     void eachItemIsTheAnswerTheSingleEndpointWouldGive() {
         given(partnerCenter.validationStatus(ALLOWED, "account"))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
-                        404, new UpstreamError("600074", "AccountStatusNotFound", "not found", false), null)));
+                        Operation.VALIDATION_STATUS,
+                        404,
+                        new UpstreamError("600074", "AccountStatusNotFound", "not found", false),
+                        null)));
         given(partnerCenter.validationStatus(REVIEW, "account"))
-                .willReturn(Mono.error(
-                        PartnerCenterException.fromUpstream(500, new UpstreamError(null, null, null, false), null)));
+                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+                        Operation.VALIDATION_STATUS, 500, new UpstreamError(null, null, null, false), null)));
 
         assertThat(batch(ids(List.of(ALLOWED, REVIEW))))
                 .hasStatusOk()

@@ -35,6 +35,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +62,8 @@ class PartnerCenterClientTest {
 
     @BeforeEach
     void setUp() {
-        client = client(wireMock.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(1));
+        // Generous: the first token request of a cold JVM on a busy machine takes seconds.
+        client = client(wireMock.baseUrl(), Duration.ofSeconds(8), Duration.ofSeconds(5));
         wireMock.stubFor(post(urlPathEqualTo(TOKEN_PATH))
                 .withRequestBody(containing("grant_type=client_credentials"))
                 .willReturn(okJson(token("app-only-token", null, 3599))));
@@ -79,7 +81,6 @@ class PartnerCenterClientTest {
         return client(baseUrl, baseUrl, deadline, tokenTimeout, new SimpleMeterRegistry(), Duration.ZERO);
     }
 
-    // Caching is off unless a test is about it: the others count upstream calls.
     static PartnerCenterClient client(
             String baseUrl,
             String tokenBaseUrl,
@@ -87,6 +88,18 @@ class PartnerCenterClientTest {
             Duration tokenTimeout,
             MeterRegistry meters,
             Duration cacheTtl) {
+        return client(baseUrl, tokenBaseUrl, deadline, tokenTimeout, meters, cacheTtl, Map.of());
+    }
+
+    // Caching is off unless a test is about it: the others count upstream calls.
+    static PartnerCenterClient client(
+            String baseUrl,
+            String tokenBaseUrl,
+            Duration deadline,
+            Duration tokenTimeout,
+            MeterRegistry meters,
+            Duration cacheTtl,
+            Map<String, ThrottleScope> throttleScopes) {
         var auth = new PartnerCenterProperties.Auth(
                 "tenant-1",
                 "client-1",
@@ -101,7 +114,8 @@ class PartnerCenterClientTest {
                 "de-DE",
                 deadline,
                 auth,
-                new PartnerCenterProperties.Cache(cacheTtl, 100));
+                new PartnerCenterProperties.Cache(cacheTtl, 100),
+                new PartnerCenterProperties.Throttle(throttleScopes));
         return new PartnerCenterClientConfiguration()
                 .partnerCenterClient(
                         WebClient.builder(),
@@ -111,9 +125,7 @@ class PartnerCenterClientTest {
                                 .maxAttempts(3)
                                 .waitDuration(Duration.ofMillis(20))
                                 .build()),
-                        CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                                .recordException(new UpstreamFailure())
-                                .build()),
+                        CircuitBreakerRegistry.of(CircuitBreakerConfig.ofDefaults()),
                         BulkheadRegistry.ofDefaults(),
                         TimeLimiterRegistry.of(TimeLimiterConfig.custom()
                                 .timeoutDuration(Duration.ofSeconds(2))
@@ -397,11 +409,13 @@ class PartnerCenterClientTest {
 
     @Test
     void anAnswerPastTheDeadlineIsAGatewayTimeoutAndDoesNotWaitForIt() {
+        PartnerCenterClient hasty = client(wireMock.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(1));
+        hasty.validationCodes().onErrorComplete().block(); // the token, so only the call is timed
         wireMock.stubFor(
                 get("/v1/customers/all/validations").willReturn(okJson("[]").withFixedDelay(5_000)));
         long started = System.nanoTime();
 
-        assertThatThrownBy(() -> client.validationCodes().block())
+        assertThatThrownBy(() -> hasty.validationCodes().block())
                 .isInstanceOfSatisfying(
                         PartnerCenterException.class,
                         e -> assertThat(e.status()).isEqualTo(HttpStatus.GATEWAY_TIMEOUT));
@@ -488,5 +502,238 @@ class PartnerCenterClientTest {
 
         assertThat(statuses).hasSize(6);
         wireMock.verify(1, postRequestedFor(urlPathEqualTo(TOKEN_PATH)).withRequestBody(containing("refresh_token")));
+    }
+
+    // --- answers real Partner Center users recorded, beyond the documents ---
+
+    @Test
+    void answersAndErrorsAfterAByteOrderMarkAreRead() {
+        wireMock.stubFor(
+                get(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/validationStatus"))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(200)
+                                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                                        .withBody(
+                                                "\uFEFF{\"type\": \"account\", \"status\": \"Allowed\", \"lastUpdateDateTime\": \"\"}")));
+        wireMock.stubFor(get(urlPathEqualTo("/v1/customers/" + OTHER + "/validationStatus"))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody("\uFEFF{\"code\": 600074, \"errorName\": \"AccountStatusNotFound\","
+                                + " \"isRetryable\": false}")));
+
+        assertThat(client.validationStatus(CUSTOMER, "account").block().status())
+                .isEqualTo("Allowed");
+        assertThatThrownBy(() -> client.validationStatus(OTHER, "account").block())
+                .isInstanceOfSatisfying(
+                        PartnerCenterException.class,
+                        e -> assertThat(e.isAccountStatusNotFound()).isTrue());
+    }
+
+    @Test
+    void aBareJsonStringAsTheErrorBodyIsTheDetail() {
+        wireMock.stubFor(post(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/qualifications"))
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("\"Customer tagging denied.\"")));
+
+        assertThatThrownBy(() -> client.createQualification(
+                                CUSTOMER, new QualificationUpdate("Education", null, null, null))
+                        .block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+                    assertThat(e.getMessage()).isEqualTo("Customer tagging denied.");
+                });
+    }
+
+    @Test
+    void noRelationshipWithTheCustomerIsThatCustomersProblemNotOurCredentials() {
+        wireMock.stubFor(get(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/validationStatus"))
+                .willReturn(aResponse()
+                        .withStatus(403)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":20002,\"description\":\"No relationship between caller and"
+                                + " account.\",\"data\":[],\"source\":\"PartnerFD\"}")));
+
+        assertThatThrownBy(() -> client.validationStatus(CUSTOMER, "account").block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.FORBIDDEN);
+                    assertThat(e.type()).isEqualTo("no-relationship");
+                    assertThat(e.upstreamErrorCode()).isEqualTo("20002");
+                    assertThat(e.getMessage()).isEqualTo("No relationship between caller and account.");
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.countsForBreaker()).isFalse();
+                });
+        assertThat(wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/validationStatus"))))
+                .hasSize(1);
+    }
+
+    // --- one rule: what the portal is told retryable is what the service retries ---
+
+    @Test
+    void aServerErrorThatAskingAgainCannotMendIsNeitherRetriedNorRetryable() {
+        wireMock.stubFor(
+                get("/v1/customers/all/validations").willReturn(aResponse().withStatus(501)));
+
+        assertThatThrownBy(() -> client.validationCodes().block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.countsForBreaker()).isTrue();
+                });
+        assertThat(wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customers/all/validations"))))
+                .hasSize(1);
+    }
+
+    @Test
+    void aThrottledUpdateWasNotAppliedSoItIsRetriedAfterItsWait() {
+        String path = "/v1/customers/" + CUSTOMER + "/qualifications";
+        wireMock.stubFor(post(urlPathEqualTo(path))
+                .inScenario("throttled")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("free")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
+        wireMock.stubFor(post(urlPathEqualTo(path))
+                .inScenario("throttled")
+                .whenScenarioStateIs("free")
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"qualification\": \"Education\", \"vettingStatus\": \"InReview\"}")));
+
+        CustomerQualification created = client.createQualification(
+                        CUSTOMER, new QualificationUpdate("Education", null, null, null))
+                .block();
+
+        assertThat(created.vettingStatus()).isEqualTo("InReview");
+        assertThat(wireMock.findAll(postRequestedFor(urlPathEqualTo(path)))).hasSize(2);
+    }
+
+    @Test
+    void anUpdateAnsweredWithAServerErrorMayHaveBeenAppliedSoItIsNeitherRetriedNorRetryable() {
+        String path = "/v1/customers/" + CUSTOMER + "/qualifications";
+        wireMock.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(503)));
+
+        assertThatThrownBy(() -> client.createQualification(
+                                CUSTOMER, new QualificationUpdate("Education", null, null, null))
+                        .block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).contains("may have applied the update");
+                });
+        assertThat(wireMock.findAll(postRequestedFor(urlPathEqualTo(path)))).hasSize(1);
+    }
+
+    // --- throttle gates ---
+
+    static final String OTHER = "7d0e3f6b-2c41-4b7e-9a57-0c6f1e2d3b4a";
+
+    void throttle(String customer) {
+        wireMock.stubFor(get(urlPathEqualTo("/v1/customers/" + customer + "/validationStatus"))
+                .willReturn(aResponse()
+                        .withStatus(429)
+                        .withHeader("Retry-After", "57")
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"statusCode\": 429, \"message\": \"Rate limit is exceeded.\"}")));
+    }
+
+    void allow(String customer) {
+        wireMock.stubFor(get(urlPathEqualTo("/v1/customers/" + customer + "/validationStatus"))
+                .willReturn(okJson("{\"type\": \"account\", \"status\": \"Allowed\"}")));
+    }
+
+    int asked(String customer) {
+        return wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customers/" + customer + "/validationStatus")))
+                .size();
+    }
+
+    @Test
+    void aThrottledCustomerIsNotAskedAgainUntilItsWaitIsOverButOthersAre() {
+        var meters = new SimpleMeterRegistry();
+        PartnerCenterClient gated = client(
+                wireMock.baseUrl(),
+                wireMock.baseUrl(),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                meters,
+                Duration.ZERO);
+        throttle(CUSTOMER);
+        allow(OTHER);
+
+        assertThatThrownBy(() -> gated.validationStatus(CUSTOMER, "account").block())
+                .isInstanceOfSatisfying(
+                        PartnerCenterException.class,
+                        e -> assertThat(e.retryAfterSeconds()).isEqualTo(57));
+        assertThatThrownBy(() -> gated.validationStatus(CUSTOMER, "account").block())
+                .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                    assertThat(e.type()).isEqualTo("throttled");
+                    assertThat(e.kind()).isEqualTo(FailureKind.GATE_CLOSED);
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.retryAfterSeconds()).isBetween(55L, 57L);
+                    assertThat(e.getMessage()).contains("for " + e.retryAfterSeconds() + " s");
+                });
+        assertThat(gated.validationStatus(OTHER, "account").block().status()).isEqualTo("Allowed");
+
+        assertThat(asked(CUSTOMER)).isEqualTo(1);
+        assertThat(asked(OTHER)).isEqualTo(1);
+        assertThat(meters.counter("partner.center.throttle.gate.closed", "operation", "validation-status")
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.counter("partner.center.throttle.gate.refused", "operation", "validation-status")
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("partner.center.throttle.gates.closed")
+                        .tag("operation", "validation-status")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aPartnerScopedGateHoldsBackEveryCustomersCallsOfThatOperation() {
+        PartnerCenterClient gated = client(
+                wireMock.baseUrl(),
+                wireMock.baseUrl(),
+                Duration.ofSeconds(8),
+                Duration.ofSeconds(5),
+                new SimpleMeterRegistry(),
+                Duration.ZERO,
+                Map.of("validation-status", ThrottleScope.PARTNER));
+        throttle(CUSTOMER);
+        allow(OTHER);
+        wireMock.stubFor(get("/v1/customers/" + OTHER + "/qualifications").willReturn(okJson("[]")));
+
+        assertThatThrownBy(() -> gated.validationStatus(CUSTOMER, "account").block())
+                .isInstanceOf(PartnerCenterException.class);
+        assertThatThrownBy(() -> gated.validationStatus(OTHER, "account").block())
+                .isInstanceOfSatisfying(
+                        PartnerCenterException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.GATE_CLOSED));
+
+        assertThat(asked(OTHER)).isZero();
+        // Another operation has its own gate.
+        assertThat(gated.qualifications(OTHER).block()).isEmpty();
+    }
+
+    @Test
+    void theValidationCodesGateIsAlwaysThePartners() {
+        wireMock.stubFor(get("/v1/customers/all/validations")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "30")));
+
+        assertThatThrownBy(() -> client.validationCodes().block()).isInstanceOf(PartnerCenterException.class);
+        assertThatThrownBy(() -> client.validationCodes().block())
+                .isInstanceOfSatisfying(
+                        PartnerCenterException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.GATE_CLOSED));
+        assertThat(wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customers/all/validations"))))
+                .hasSize(1);
+    }
+
+    @Test
+    void anUnknownOperationInTheThrottleScopesIsRefusedNamingTheProperty() {
+        assertThatThrownBy(() -> new PartnerCenterProperties.Throttle(Map.of("validation-stat", ThrottleScope.PARTNER)))
+                .hasMessageContaining("partner-center.throttle.scope.validation-stat")
+                .hasMessageContaining("validation-status");
     }
 }

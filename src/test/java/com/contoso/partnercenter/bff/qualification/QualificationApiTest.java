@@ -9,6 +9,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
 import com.contoso.partnercenter.bff.partnercenter.CustomerQualification;
+import com.contoso.partnercenter.bff.partnercenter.Operation;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.QualificationUpdate;
 import com.contoso.partnercenter.bff.partnercenter.UpstreamError;
@@ -163,7 +164,10 @@ class QualificationApiTest extends ApiSliceTest {
     void aConflictUpstreamKeepsItsStatusCodeAndName() {
         given(partnerCenter.createQualification(eq(CUSTOMER), any()))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
-                        409, new UpstreamError("2001", null, "Qualification already exists.", null), null)));
+                        Operation.QUALIFICATION_UPDATE,
+                        409,
+                        new UpstreamError("2001", null, "Qualification already exists.", null),
+                        null)));
 
         assertThat(mvc.post()
                         .uri(PATH, CUSTOMER)

@@ -7,6 +7,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
+import com.contoso.partnercenter.bff.partnercenter.Operation;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.UpstreamError;
 import com.contoso.partnercenter.bff.partnercenter.ValidationCode;
@@ -96,6 +97,7 @@ class ValidationApiTest extends ApiSliceTest {
     void aMissingAccountStatusIsANotFoundProblemWithPartnerCentersCodeAndName() {
         given(partnerCenter.validationStatus(any(), any()))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+                        Operation.VALIDATION_STATUS,
                         404,
                         new UpstreamError("600074", "AccountStatusNotFound", "Account Status was not found.", false),
                         null)));
@@ -121,7 +123,10 @@ class ValidationApiTest extends ApiSliceTest {
     void throttlingIsAServiceUnavailableWithRetryAfter() {
         given(partnerCenter.validationCodes())
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
-                        429, new UpstreamError(null, null, "Rate limit is exceeded.", null), Duration.ofSeconds(57))));
+                        Operation.VALIDATION_CODES,
+                        429,
+                        new UpstreamError(null, null, "Rate limit is exceeded.", null),
+                        Duration.ofSeconds(57))));
 
         assertThat(mvc.get().uri("/api/v1/gcc-validation-codes").with(reader()))
                 .hasStatus(503)
@@ -134,7 +139,8 @@ class ValidationApiTest extends ApiSliceTest {
     @Test
     void aDeadlinePassedIsAGatewayTimeout() {
         given(partnerCenter.validationCodes())
-                .willReturn(Mono.error(PartnerCenterException.deadlineExceeded(Duration.ofSeconds(25))));
+                .willReturn(Mono.error(
+                        PartnerCenterException.deadlineExceeded(Operation.VALIDATION_CODES, Duration.ofSeconds(25))));
 
         assertThat(mvc.get().uri("/api/v1/gcc-validation-codes").with(reader()))
                 .hasStatus(504)

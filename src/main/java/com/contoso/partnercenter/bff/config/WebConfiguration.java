@@ -1,0 +1,74 @@
+package com.contoso.partnercenter.bff.config;
+
+import com.contoso.partnercenter.bff.web.ContainerErrorValve;
+import com.contoso.partnercenter.bff.web.CorrelationIdFilter;
+import com.contoso.partnercenter.bff.web.RequestBodyLimitFilter;
+import com.contoso.partnercenter.bff.web.UnreadableRequestFilter;
+import jakarta.servlet.DispatcherType;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What every request passes before Spring Security and Spring MVC, in this order: its correlation id, the body
+ * limit, and the check that its query, form and {@code Accept} can be read at all. Whatever Tomcat refuses
+ * before these run is answered by {@link ContainerErrorValve}, so every refusal is a problem.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration {
+
+    // First of all, so every answer, a 401 or a 413 included, carries the correlation id.
+    @Bean
+    FilterRegistrationBean<CorrelationIdFilter> correlationIdFilter() {
+        var registration = new FilterRegistrationBean<>(new CorrelationIdFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+        return registration;
+    }
+
+    // Right after the correlation id, so an oversized body is refused before anything reads it.
+    @Bean
+    FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new RequestBodyLimitFilter(json));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    // Before Spring Security, whose firewall reads parameters too.
+    @Bean
+    FilterRegistrationBean<UnreadableRequestFilter> unreadableRequestFilter(JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new UnreadableRequestFilter(json));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return registration;
+    }
+
+    /**
+     * Tomcat's error report (an HTML page) becomes a problem. Boot puts Tomcat's own valve on the host; this runs
+     * after Boot's customizer and takes its place, and tells the host so it does not add another.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports(JsonMapper json) {
+        return new WebServerFactoryCustomizer<>() {
+            @Override
+            public void customize(TomcatServletWebServerFactory factory) {
+                factory.addContextCustomizers(context -> {
+                    StandardHost host = (StandardHost) context.getParent();
+                    for (Valve valve : host.getPipeline().getValves()) {
+                        if (valve instanceof ErrorReportValve) {
+                            host.getPipeline().removeValve(valve);
+                        }
+                    }
+                    host.getPipeline().addValve(new ContainerErrorValve(json));
+                    host.setErrorReportValveClass(ContainerErrorValve.class.getName());
+                });
+            }
+        };
+    }
+}
