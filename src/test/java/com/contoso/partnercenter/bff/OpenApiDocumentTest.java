@@ -129,6 +129,27 @@ class OpenApiDocumentTest {
         assertThat(served.path("servers")).isNotEmpty();
     }
 
+    @Test
+    void everyFieldAnAnswerCanCarryAsNullIsTypedSo() {
+        // Partner Center leaves these out or sends null (the service answers missing fields as null); a client
+        // generated from a plain "string" or "integer" rejects such an answer.
+        Map<String, List<String>> nullable = Map.of(
+                "ValidationCode",
+                List.of("validationId", "organizationName", "partnerId", "maxCreates", "remainingCreates"),
+                "CustomerQualification",
+                List.of("qualification", "vettingStatus", "vettingReason", "vettingCreatedDate"),
+                "ValidationStatus",
+                List.of("status", "lastUpdateDateTime"),
+                "PurchaseEligibility",
+                List.of("accountStatus"),
+                "SyncQualification",
+                List.of("qualification"));
+        nullable.forEach((schema, fields) -> fields.forEach(
+                field -> assertThat(served.at("/components/schemas/" + schema + "/properties/" + field + "/type"))
+                        .as(schema + "." + field)
+                        .anySatisfy(type -> assertThat(type.asString()).isEqualTo("null"))));
+    }
+
     static void answerDocumented(String answer, Map.Entry<String, JsonNode> response) {
         JsonNode headers = response.getValue().path("headers");
         assertThat(headers.has("X-Correlation-Id"))

@@ -10,22 +10,26 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(description = "One qualification of a customer, with its vetting state.")
 public record CustomerQualification(
         @Schema(
+                nullable = true,
                 description = "Known values: None, Education, Nonprofit, GovernmentCommunityCloud,"
                         + " StateOwnedEntity; new values are passed through unchanged.",
                 example = "Education")
         String qualification,
 
         @Schema(
+                nullable = true,
                 description = "Known values: Approved, InReview, Denied; new values are passed through unchanged.",
                 example = "InReview")
         String vettingStatus,
 
         @Schema(
+                nullable = true,
                 description = "Why the vetting ended as it did, when Partner Center says.",
                 example = "Not an Education Customer")
         String vettingReason,
 
         @Schema(
+                nullable = true,
                 description = "When the vetting started, as an ISO-8601 instant in UTC.",
                 example = "2020-12-03T10:37:38.885Z")
         @JsonAlias("vettingCreateDate")

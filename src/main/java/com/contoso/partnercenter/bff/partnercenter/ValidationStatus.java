@@ -8,15 +8,16 @@ public record ValidationStatus(
         @Schema(example = "account") String type,
 
         @Schema(
+                nullable = true,
                 description = "Partner Center's value verbatim. Documented: Unknown, UnderReview, Allowed,"
                         + " NotAllowed, Not Ready (with its space).",
                 example = "Allowed")
         String status,
 
         @Schema(
+                nullable = true,
                 description = "When the status last changed, as an ISO-8601 instant in UTC; null because Partner"
-                        + " Center no longer fills it in.",
-                nullable = true)
+                        + " Center no longer fills it in.")
         String lastUpdateDateTime) {
 
     public ValidationStatus {
