@@ -23,7 +23,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
-@RequestMapping("/api/v1")
+// Answers are JSON whatever else the Accept header would take; errors are problem JSON (ProblemDetailsAdvice).
+@RequestMapping(path = "/api/v1", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(
         name = "purchase eligibility",
         description = "Whether a customer may purchase, by Partner Center's documented rule")

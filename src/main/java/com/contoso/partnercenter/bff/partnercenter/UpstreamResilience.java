@@ -200,7 +200,7 @@ class UpstreamResilience {
                             upstream(e),
                             attempts,
                             attempts == 1 ? "" : "s",
-                            e.getCause() != null ? "; " + summary(e.getCause()) : "");
+                            summary(e.getCause()));
         });
     }
 
