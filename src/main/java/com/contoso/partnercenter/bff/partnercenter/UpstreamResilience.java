@@ -218,14 +218,18 @@ class UpstreamResilience {
         return text.append("; ").toString();
     }
 
-    // The innermost cause names what happened on the wire (a reset, a refused connection) in one line.
+    // The innermost cause names what happened on the wire (a reset, a refused connection) in one line. A failure
+    // that only rewords another (a wait past the deadline) has nothing more to say.
     private static String summary(Throwable cause) {
         Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        if (root == null || root instanceof PartnerCenterException) {
+            return "";
+        }
         String message = root.getMessage();
-        return root.getClass().getSimpleName()
+        return "; " + root.getClass().getSimpleName()
                 + (message != null ? ": " + message.lines().findFirst().orElse("") : "");
     }
 }
