@@ -1,71 +1,145 @@
 package com.contoso.partnercenter.bff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.contoso.partnercenter.bff.local.LocalPartnerCenterBff;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The README's run command must keep working: start the local main and use it as the README says. */
+@ExtendWith(OutputCaptureExtension.class)
 class LocalRunTest {
 
+    static ConfigurableApplicationContext context;
+    static String api;
+    static String tokenUrl;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        context = LocalPartnerCenterBff.start(0, 0, "--server.port=0", "--management.server.port=0");
+        api = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+        tokenUrl = context.getEnvironment().getProperty("local.token-url");
+    }
+
+    @AfterAll
+    static void stop() {
+        context.close();
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return JsonMapper.shared().readTree(response.body());
+    }
+
+    /** What a person types: the command the ready line prints, in a shell with curl and sed. */
+    static String tokenByTheReadyLinesCommand(String tokenUrl) throws Exception {
+        String line = LocalPartnerCenterBff.whereEverythingIs(context.getEnvironment())
+                .replace(LocalRunTest.tokenUrl, tokenUrl);
+        String command = line.substring(line.indexOf("TOKEN=$("));
+        Process shell = new ProcessBuilder("bash", "-c", command + "; printf %s \"$TOKEN\"").start();
+        String token = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(shell.waitFor()).isZero();
+        return token;
+    }
+
+    HttpResponse<String> get(String path, String token) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(api + path)).header("Authorization", "Bearer " + token));
+    }
+
     @Test
-    void theLocalRunServesAPortalWithATokenFromTheEmbeddedIssuer() throws Exception {
-        try (ConfigurableApplicationContext context =
-                LocalPartnerCenterBff.start(0, 0, "--server.port=0", "--management.server.port=0")) {
-            String api = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
-            String tokenUrl = context.getEnvironment().getProperty("local.token-url");
-            HttpClient http = HttpClient.newHttpClient();
+    void theReadyLineSaysWhereEverythingIsAndItsTokenCommandWorksOnBothHostNames() throws Exception {
+        String line = LocalPartnerCenterBff.whereEverythingIs(context.getEnvironment());
+        assertThat(line)
+                .contains("/api/v1", "/swagger-ui/index.html", "/actuator", "simulator", "token issuer", tokenUrl);
 
-            // The README's curl: client credentials at the embedded issuer.
-            HttpResponse<String> token = http.send(
-                    HttpRequest.newBuilder(URI.create(tokenUrl))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(
-                                    HttpRequest.BodyPublishers.ofString(
-                                            "grant_type=client_credentials&client_id=portal&client_secret=any&scope=partner-center-bff"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            String accessToken = JsonMapper.shared()
-                    .readTree(token.body())
-                    .get("access_token")
-                    .asString();
+        for (String url : new String[] {tokenUrl, tokenUrl.replace("localhost", "127.0.0.1")}) {
+            String token = tokenByTheReadyLinesCommand(url);
+            HttpResponse<String> answer =
+                    get("/api/v1/customers/" + PartnerCenterSimulator.NOT_READY + "/purchase-eligibility", token);
 
-            HttpResponse<String> answer = http.send(
-                    HttpRequest.newBuilder(URI.create(api + "/api/v1/customers/" + PartnerCenterSimulator.NOT_READY
-                                    + "/purchase-eligibility"))
-                            .header("Authorization", "Bearer " + accessToken)
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(url).isEqualTo(200);
+            assertThat(json(answer).get("eligible").asBoolean()).isFalse();
+            assertThat(json(answer).get("accountStatus").asString()).isEqualTo("Not Ready");
+        }
+    }
 
-            assertThat(answer.statusCode()).isEqualTo(200);
-            JsonNode body = JsonMapper.shared().readTree(answer.body());
-            assertThat(body.get("eligible").asBoolean()).isFalse();
-            assertThat(body.get("accountStatus").asString()).isEqualTo("Not Ready");
+    @Test
+    void swaggerUisAuthorizeDialogIsPrefilledForTheLocalIssuer() throws Exception {
+        JsonNode document = json(send(HttpRequest.newBuilder(URI.create(api + "/v3/api-docs"))));
+        assertThat(document.at("/components/securitySchemes/oauth2/flows/clientCredentials/tokenUrl")
+                        .asString())
+                .isEqualTo(tokenUrl);
+        String initializer = send(HttpRequest.newBuilder(URI.create(api + "/swagger-ui/swagger-initializer.js")))
+                .body();
+        assertThat(initializer).contains("\"clientId\":\"portal\"", "\"clientSecret\":");
+    }
 
-            // Swagger UI's Authorize dialog: an OAuth2 scheme at the same issuer, the client prefilled.
-            JsonNode document = JsonMapper.shared()
-                    .readTree(http.send(
-                                    HttpRequest.newBuilder(URI.create(api + "/v3/api-docs"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString())
-                            .body());
-            assertThat(document.at("/components/securitySchemes/oauth2/flows/clientCredentials/tokenUrl")
-                            .asString())
-                    .isEqualTo(tokenUrl);
-            String initializer = http.send(
-                            HttpRequest.newBuilder(URI.create(api + "/swagger-ui/swagger-initializer.js"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-            assertThat(initializer).contains("\"clientId\":\"portal\"", "\"clientSecret\":");
+    @Test
+    void aQualificationPostedIsInTheCustomersListAfterwards() throws Exception {
+        String token = tokenByTheReadyLinesCommand(tokenUrl);
+        String customer = PartnerCenterSimulator.NO_QUALIFICATIONS;
+
+        HttpResponse<String> created =
+                send(HttpRequest.newBuilder(URI.create(api + "/api/v1/customers/" + customer + "/qualifications"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"qualification\": \"StateOwnedEntity\"}")));
+        assertThat(created.statusCode()).isEqualTo(201);
+
+        HttpResponse<String> list = get("/api/v1/customers/" + customer + "/qualifications", token);
+        assertThat(json(list).get("items")).singleElement().satisfies(item -> {
+            assertThat(item.get("qualification").asString()).isEqualTo("StateOwnedEntity");
+            assertThat(item.get("vettingStatus").asString()).isEqualTo("InReview");
+        });
+    }
+
+    @Test
+    void theAnswersRealUsersRecordedAreServedAndRead() throws Exception {
+        String token = tokenByTheReadyLinesCommand(tokenUrl);
+
+        HttpResponse<String> withMark =
+                get("/api/v1/customers/" + PartnerCenterSimulator.BYTE_ORDER_MARK + "/validation-status", token);
+        assertThat(withMark.statusCode()).isEqualTo(200);
+        assertThat(json(withMark).get("status").asString()).isEqualTo("Allowed");
+
+        HttpResponse<String> bareString =
+                get("/api/v1/customers/" + PartnerCenterSimulator.BARE_STRING_ERROR + "/qualifications", token);
+        assertThat(bareString.statusCode()).isEqualTo(400);
+        assertThat(json(bareString).get("detail").asString()).isEqualTo("Customer tagging denied.");
+
+        HttpResponse<String> noRelationship =
+                get("/api/v1/customers/" + PartnerCenterSimulator.NO_RELATIONSHIP + "/purchase-eligibility", token);
+        assertThat(noRelationship.statusCode()).isEqualTo(403);
+        assertThat(json(noRelationship).get("type").asString()).endsWith("no-relationship");
+        assertThat(json(noRelationship).get("upstreamErrorCode").asString()).isEqualTo("20002");
+    }
+
+    @Test
+    void aTakenPortIsRefusedNamingTheSettingThatMovesIt() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThatThrownBy(() -> LocalPartnerCenterBff.start(taken.getLocalPort(), 0))
+                    .hasMessageContaining("Port " + taken.getLocalPort())
+                    .hasMessageContaining("-Dlocal.simulator.port=");
         }
     }
 }

@@ -34,14 +34,23 @@ class StartupConfigurationTest {
     }
 
     @Test
-    void noWayToCheckTokensStopsStartupNamingTheProperties() {
+    void noWayToCheckTokensStopsStartupWithAShortReportNamingTheProperties(CapturedOutput output) {
         assertThatThrownBy(() -> application(
                                 "partner-center.auth.tenant-id=contoso",
                                 "partner-center.auth.client-id=app",
                                 "partner-center.auth.client-secret=secret",
                                 "partner-center.auth.refresh-token=refresh")
                         .run())
-                .rootCause()
-                .hasMessageContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri");
+                .isInstanceOf(RuntimeException.class);
+
+        String report = output.getOut() + output.getErr();
+        assertThat(report)
+                .contains(
+                        "APPLICATION FAILED TO START",
+                        "spring.security.oauth2.resourceserver.jwt.issuer-uri",
+                        "spring.security.oauth2.resourceserver.jwt.jwk-set-uri")
+                // The report, not forty lines of stack trace.
+                .doesNotContain("Application run failed")
+                .doesNotContain("\tat ");
     }
 }

@@ -51,10 +51,9 @@ class SecurityConfiguration {
     SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper json, ObjectProvider<JwtDecoder> jwtDecoder)
             throws Exception {
         if (jwtDecoder.getIfAvailable() == null) {
-            // Without an issuer or key set the API could trust no token: say which property to set.
-            throw new IllegalStateException("Set spring.security.oauth2.resourceserver.jwt.issuer-uri or"
-                    + " spring.security.oauth2.resourceserver.jwt.jwk-set-uri: the API cannot check bearer tokens"
-                    + " without one.");
+            // Without an issuer or key set the API could trust no token: NoTokenIssuerFailureAnalyzer says which
+            // property to set.
+            throw new NoTokenIssuerException();
         }
         var problems = new ProblemAuthenticationHandlers(json);
         var authentication = new JwtAuthenticationConverter();

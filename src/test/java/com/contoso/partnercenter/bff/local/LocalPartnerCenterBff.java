@@ -5,10 +5,13 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.CommandLinePropertySource;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 
@@ -16,20 +19,31 @@ import org.springframework.core.env.MutablePropertySources;
  * The local run ({@code ./mvnw spring-boot:test-run}): the service's own code, unchanged, against an
  * embedded Partner Center simulator and token issuer. Only the base URL, token URI and JWK set differ from
  * production. Ports: API 8080, management 8081, simulator 8089, token issuer 8090; the last two can be moved
- * with {@code -Dlocal.simulator.port} and {@code -Dlocal.issuer.port}.
+ * with {@code -Dlocal.simulator.port} and {@code -Dlocal.issuer.port}, which the pom hands to this JVM.
  */
 public final class LocalPartnerCenterBff {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalPartnerCenterBff.class);
 
     private LocalPartnerCenterBff() {}
 
     public static void main(String[] args) {
-        start(Integer.getInteger("local.simulator.port", 8089), Integer.getInteger("local.issuer.port", 8090), args);
+        ConfigurableApplicationContext context = start(
+                Integer.getInteger("local.simulator.port", 8089), Integer.getInteger("local.issuer.port", 8090), args);
+        log.info(whereEverythingIs(context.getEnvironment()));
     }
 
     /** Starts the simulator, the issuer and the service; closing the context stops all three. */
     public static ConfigurableApplicationContext start(int simulatorPort, int issuerPort, String... args) {
-        WireMockServer simulator = PartnerCenterSimulator.start(simulatorPort);
-        MockOAuth2Server issuer = LocalTokenIssuer.start(issuerPort);
+        WireMockServer simulator = onPort(
+                "Partner Center simulator", "local.simulator.port", simulatorPort, PartnerCenterSimulator::start);
+        MockOAuth2Server issuer;
+        try {
+            issuer = onPort("token issuer", "local.issuer.port", issuerPort, LocalTokenIssuer::start);
+        } catch (RuntimeException e) {
+            simulator.stop();
+            throw e;
+        }
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("partner-center.base-url", simulator.baseUrl());
         properties.put("partner-center.auth.tenant-id", "local-tenant");
@@ -39,9 +53,11 @@ public final class LocalPartnerCenterBff {
         properties.put(
                 "partner-center.auth.token-uri",
                 issuer.tokenEndpointUrl(LocalTokenIssuer.ENTRA_ISSUER).toString());
+        // The portal issuer's keys, not its name: the issuer names itself after the host it was asked on, so a
+        // token fetched from 127.0.0.1 and one from localhost are both accepted. Production sets issuer-uri.
         properties.put(
-                "spring.security.oauth2.resourceserver.jwt.issuer-uri",
-                issuer.issuerUrl(LocalTokenIssuer.PORTAL_ISSUER).toString());
+                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
+                issuer.jwksUrl(LocalTokenIssuer.PORTAL_ISSUER).toString());
         properties.put("spring.security.oauth2.resourceserver.jwt.audiences", LocalTokenIssuer.AUDIENCE);
         String tokenUrl =
                 issuer.tokenEndpointUrl(LocalTokenIssuer.PORTAL_ISSUER).toString();
@@ -78,5 +94,37 @@ public final class LocalPartnerCenterBff {
             issuer.shutdown();
             throw e;
         }
+    }
+
+    /**
+     * A server on its port, or a failure that says which setting moves it: the default ports are often taken by
+     * another local run.
+     */
+    private static <T> T onPort(String what, String property, int port, java.util.function.IntFunction<T> start) {
+        try {
+            return start.apply(port);
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.BindException) {
+                    throw new IllegalStateException(
+                            "Port " + port + " for the " + what + " is taken: choose another"
+                                    + " with ./mvnw spring-boot:test-run -D" + property + "=<port>",
+                            e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The one line that says where everything is, and how to get a token with nothing but curl and sed. */
+    public static String whereEverythingIs(Environment environment) {
+        String api = "http://localhost:" + environment.getProperty("local.server.port");
+        String tokenUrl = environment.getProperty("local.token-url");
+        return "Local run ready. API " + api + "/api/v1, Swagger UI " + api + "/swagger-ui/index.html, actuator"
+                + " http://localhost:" + environment.getProperty("local.management.port") + "/actuator, Partner"
+                + " Center simulator " + environment.getProperty("partner-center.base-url") + ", token issuer "
+                + tokenUrl.substring(0, tokenUrl.indexOf("/portal/")) + ". A token: TOKEN=$(curl -s " + tokenUrl
+                + " -d grant_type=client_credentials -d client_id=portal -d client_secret=any -d"
+                + " scope=partner-center-bff | sed -n 's/.*\"access_token\" *: *\"\\([^\"]*\\)\".*/\\1/p')";
     }
 }

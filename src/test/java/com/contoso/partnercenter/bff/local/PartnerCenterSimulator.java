@@ -20,7 +20,8 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 /**
  * Partner Center as the local run meets it: WireMock answering the five operations with the bodies of the
  * seed documents and of what we learned of the real API, one customer id per scenario. The README lists
- * them. Any other customer id has no account status, no qualifications and the qualification "none".
+ * them. Any other customer id has no account status, no qualifications and the qualification "none". A
+ * qualification POSTed for a customer is in its list afterwards.
  */
 public final class PartnerCenterSimulator {
 
@@ -42,6 +43,12 @@ public final class PartnerCenterSimulator {
     public static final String SLOW = customer(16);
     public static final String DOWN = customer(17);
     public static final String HANGS = customer(18);
+    /** Answers, errors included, with a UTF-8 byte order mark before the JSON (seen by a user in 2025). */
+    public static final String BYTE_ORDER_MARK = customer(19);
+    /** Every call answered 400 with a bare JSON string as the body. */
+    public static final String BARE_STRING_ERROR = customer(20);
+    /** Every call answered 403 with ApiFault 20002: the partner has no relationship with the customer. */
+    public static final String NO_RELATIONSHIP = customer(21);
 
     /** A GCC validation code Partner Center rejects (400, classic ApiFault). */
     public static final String INVALID_VALIDATION_CODE = "00000";
@@ -61,6 +68,7 @@ public final class PartnerCenterSimulator {
                 .bindAddress("127.0.0.1")
                 .port(port)
                 .templatingEnabled(true)
+                .extensions(new KeptQualifications())
                 .containerThreads(32));
         server.start();
         stubAll(server);
@@ -90,6 +98,25 @@ public final class PartnerCenterSimulator {
         stubStatuses(server);
         stubQualifications(server);
         stubFailures(server);
+        stubSeenInTheWild(server);
+    }
+
+    // Shapes real users recorded from the real API, beyond the documents (partner-center-notes.md).
+    private static void stubSeenInTheWild(WireMockServer server) {
+        String bom = "\uFEFF";
+        status(server, BYTE_ORDER_MARK, "Allowed", 0, bom);
+        qualifications(
+                server,
+                BYTE_ORDER_MARK,
+                "education",
+                "[{\"qualification\": \"Education\", \"vettingStatus\": \"Approved\"}]",
+                bom);
+        server.stubFor(authorized(any(urlPathMatching("/v1/customers/" + BARE_STRING_ERROR + "/.*")), SPECIFIC)
+                .willReturn(json(400, "\"Customer tagging denied.\"")));
+        server.stubFor(authorized(any(urlPathMatching("/v1/customers/" + NO_RELATIONSHIP + "/.*")), SPECIFIC)
+                .willReturn(json(403, """
+                        {"code":20002,"description":"No relationship between caller and account.","data":[],"source":"PartnerFD"}
+                        """)));
     }
 
     private static void stubDefaults(WireMockServer server) {
@@ -101,7 +128,7 @@ public final class PartnerCenterSimulator {
                          "errorMessageExtended": "InternalErrorCode=600074"}
                         """)));
         server.stubFor(authorized(get(urlPathMatching("/v1/customers/[^/]+/qualifications")), GENERAL)
-                .willReturn(json(200, "[]")));
+                .willReturn(json(200, "[]").withTransformers("response-template", KeptQualifications.NAME)));
         server.stubFor(authorized(get(urlPathMatching("/v1/customers/[^/]+/qualification")), GENERAL)
                 .willReturn(json(200, "\"none\"")));
         // The POST document's answer: the created qualification, spelled vettingCreateDate there.
@@ -109,7 +136,7 @@ public final class PartnerCenterSimulator {
                 .willReturn(json(201, """
                         {"qualification": "{{jsonPath request.body '$.qualification'}}", "vettingStatus": "InReview",
                          "vettingCreateDate": "{{now format="yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'+00:00'"}}"}
-                        """)));
+                        """).withTransformers("response-template", KeptQualifications.NAME)));
         server.stubFor(authorized(post(urlPathMatching("/v1/customers/[^/]+/qualifications")), SPECIFIC)
                 .withQueryParam("code", equalTo(INVALID_VALIDATION_CODE))
                 .willReturn(json(400, """
@@ -208,19 +235,29 @@ public final class PartnerCenterSimulator {
     }
 
     private static void status(WireMockServer server, String customer, String status, int delayMillis) {
+        status(server, customer, status, delayMillis, "");
+    }
+
+    private static void status(WireMockServer server, String customer, String status, int delayMillis, String before) {
         server.stubFor(authorized(get(urlPathEqualTo("/v1/customers/" + customer + "/validationStatus")), SPECIFIC)
                 .withQueryParam("type", equalTo("account"))
                 .willReturn(json(
                                 200,
-                                "{\"type\": \"account\", \"status\": \"" + status + "\", \"lastUpdateDateTime\": \"\"}")
+                                before + "{\"type\": \"account\", \"status\": \"" + status
+                                        + "\", \"lastUpdateDateTime\": \"\"}")
                         .withFixedDelay(delayMillis)));
     }
 
     private static void qualifications(WireMockServer server, String customer, String syncValue, String list) {
+        qualifications(server, customer, syncValue, list, "");
+    }
+
+    private static void qualifications(
+            WireMockServer server, String customer, String syncValue, String list, String before) {
         server.stubFor(authorized(get(urlPathEqualTo("/v1/customers/" + customer + "/qualifications")), SPECIFIC)
-                .willReturn(json(200, list)));
+                .willReturn(json(200, before + list).withTransformers("response-template", KeptQualifications.NAME)));
         server.stubFor(authorized(get(urlPathEqualTo("/v1/customers/" + customer + "/qualification")), SPECIFIC)
-                .willReturn(json(200, "\"" + syncValue + "\"")));
+                .willReturn(json(200, before + "\"" + syncValue + "\"")));
     }
 
     private static MappingBuilder authorized(MappingBuilder mapping, int priority) {
