@@ -115,6 +115,22 @@ class RefusalsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"PUT", "PATCH", "DELETE"})
+    void aFormBodyThatCannotBeDecodedIsNoFailureForOtherMethodsEither(String method) {
+        problem(
+                RawHttp.send(
+                        port,
+                        method,
+                        "/api/v1/purchase-eligibility/batch",
+                        "{\"customerIds\": [\"%zz\"]}".getBytes(StandardCharsets.UTF_8),
+                        "Authorization",
+                        bearer,
+                        "Content-Type",
+                        "application/x-www-form-urlencoded"),
+                405);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", "Bearer"})
     void theErrorPageIsNotAnEndpoint(String authorization) {
         if (authorization.isEmpty()) {
