@@ -1,6 +1,7 @@
 package com.contoso.partnercenter.bff;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -43,4 +44,29 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAnyPackage("..bff.eligibility..")
             .because("features are independent; shared code lives in web or partnercenter");
+
+    @ArchTest
+    static final ArchRule theClientsSubsystemsAreFreeOfCycles = slices().matching("..bff.partnercenter.(*)..")
+            .should()
+            .beFreeOfCycles()
+            .because("each subsystem of the client (auth, cache, throttle, resilience, fleet) is read on its own");
+
+    @ArchTest
+    static final ArchRule subsystemsDoNotReachBackIntoTheFacade = noClasses()
+            .that()
+            .resideInAPackage("..bff.partnercenter.*..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("com.contoso.partnercenter.bff.partnercenter")
+            .because("PartnerCenterClient and its configuration put the subsystems together, not the other way round");
+
+    @ArchTest
+    static final ArchRule partnerCentersPayloadsAreNotTheApisRecords = noClasses()
+            .that()
+            .resideInAPackage("..bff.partnercenter.upstream..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.swagger..", "org.springdoc..")
+            .because("what portals see is documented on the API's own records, which can change apart from"
+                    + " Partner Center's");
 }

@@ -1,7 +1,7 @@
 package com.contoso.partnercenter.bff.config;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
-import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
+import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
 import com.contoso.partnercenter.bff.web.Problems;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;

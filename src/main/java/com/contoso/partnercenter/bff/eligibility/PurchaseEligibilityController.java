@@ -1,6 +1,6 @@
 package com.contoso.partnercenter.bff.eligibility;
 
-import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
+import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
 import com.contoso.partnercenter.bff.web.CachedAnswers;
 import com.contoso.partnercenter.bff.web.CustomerId;
 import io.swagger.v3.oas.annotations.Operation;

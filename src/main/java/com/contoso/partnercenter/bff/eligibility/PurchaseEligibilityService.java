@@ -1,10 +1,10 @@
 package com.contoso.partnercenter.bff.eligibility;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
-import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
-import com.contoso.partnercenter.bff.partnercenter.Operation;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
-import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,6 +1,17 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
+import com.contoso.partnercenter.bff.partnercenter.cache.ResponseCache;
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
+import com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.partnercenter.upstream.QualificationUpdate;
+import com.contoso.partnercenter.bff.partnercenter.upstream.RetryAfter;
+import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
+import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationCode;
+import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

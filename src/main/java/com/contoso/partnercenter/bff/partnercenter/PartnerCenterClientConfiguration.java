@@ -1,5 +1,9 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
+import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
+import com.contoso.partnercenter.bff.partnercenter.cache.ResponseCache;
+import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
+import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;

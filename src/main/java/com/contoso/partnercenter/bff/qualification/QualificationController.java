@@ -1,6 +1,5 @@
 package com.contoso.partnercenter.bff.qualification;
 
-import com.contoso.partnercenter.bff.partnercenter.CustomerQualification;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import com.contoso.partnercenter.bff.web.CachedAnswers;
 import com.contoso.partnercenter.bff.web.CustomerId;
@@ -44,7 +43,10 @@ class QualificationController {
     ResponseEntity<Items<CustomerQualification>> qualifications(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
                     String customerId) {
-        return CachedAnswers.ok(partnerCenter.qualifications(customerId).map(Items::new));
+        return CachedAnswers.ok(partnerCenter
+                .qualifications(customerId)
+                .map(list ->
+                        new Items<>(list.stream().map(CustomerQualification::of).toList())));
     }
 
     @PostMapping("/qualifications")
@@ -61,7 +63,9 @@ class QualificationController {
             UriComponentsBuilder uri) {
         var location = uri.path("/api/v1/customers/{customerId}/qualifications").build(customerId);
         return CachedAnswers.answer(
-                partnerCenter.createQualification(customerId, request.toUpdate()),
+                partnerCenter
+                        .createQualification(customerId, request.toUpdate())
+                        .map(CustomerQualification::of),
                 created -> ResponseEntity.status(HttpStatus.CREATED).location(location));
     }
 

@@ -1,6 +1,6 @@
 package com.contoso.partnercenter.bff.qualification;
 
-import com.contoso.partnercenter.bff.partnercenter.QualificationUpdate;
+import com.contoso.partnercenter.bff.partnercenter.upstream.QualificationUpdate;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;

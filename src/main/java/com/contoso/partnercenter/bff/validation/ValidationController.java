@@ -1,8 +1,6 @@
 package com.contoso.partnercenter.bff.validation;
 
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
-import com.contoso.partnercenter.bff.partnercenter.ValidationCode;
-import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
 import com.contoso.partnercenter.bff.web.CachedAnswers;
 import com.contoso.partnercenter.bff.web.CustomerId;
 import com.contoso.partnercenter.bff.web.Items;
@@ -38,7 +36,9 @@ class ValidationController {
                     + " (App-only token upstream). A code is needed to give a customer the GovernmentCommunityCloud"
                     + " qualification. Needs partner-center.read.")
     ResponseEntity<Items<ValidationCode>> validationCodes() {
-        return CachedAnswers.ok(partnerCenter.validationCodes().map(Items::new));
+        return CachedAnswers.ok(partnerCenter
+                .validationCodes()
+                .map(codes -> new Items<>(codes.stream().map(ValidationCode::of).toList())));
     }
 
     @GetMapping("/customers/{customerId}/validation-status")
@@ -54,11 +54,9 @@ class ValidationController {
                     @Pattern(regexp = "(?i)account", message = "must be account, the only validation type there is")
                     @Parameter(description = "The validation type; account is the only one.")
                     String type) {
-        // The type is the one asked for, whatever spelling (or none) Partner Center answers with.
         return CachedAnswers.ok(partnerCenter
                 .validationStatus(customerId, ValidationTypes.ACCOUNT)
-                .map(status ->
-                        new ValidationStatus(ValidationTypes.ACCOUNT, status.status(), status.lastUpdateDateTime())));
+                .map(status -> ValidationStatus.of(ValidationTypes.ACCOUNT, status)));
     }
 
     static final class ValidationTypes {

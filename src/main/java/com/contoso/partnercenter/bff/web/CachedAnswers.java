@@ -1,6 +1,6 @@
 package com.contoso.partnercenter.bff.web;
 
-import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
+import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.function.Function;
 import org.springframework.http.ResponseEntity;

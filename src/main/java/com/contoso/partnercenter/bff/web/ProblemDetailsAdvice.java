@@ -1,7 +1,7 @@
 package com.contoso.partnercenter.bff.web;
 
-import com.contoso.partnercenter.bff.partnercenter.CacheStatus;
-import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;

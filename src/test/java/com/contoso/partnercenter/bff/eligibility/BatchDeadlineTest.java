@@ -5,7 +5,7 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
-import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
+import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;

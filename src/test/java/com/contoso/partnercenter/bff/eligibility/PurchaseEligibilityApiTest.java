@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
-import com.contoso.partnercenter.bff.partnercenter.Operation;
-import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
-import com.contoso.partnercenter.bff.partnercenter.UpstreamError;
-import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
+import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -9,10 +9,10 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
-import com.contoso.partnercenter.bff.partnercenter.Operation;
-import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
-import com.contoso.partnercenter.bff.partnercenter.UpstreamError;
-import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
+import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;

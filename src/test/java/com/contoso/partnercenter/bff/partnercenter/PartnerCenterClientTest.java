@@ -16,6 +16,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import com.contoso.partnercenter.bff.partnercenter.auth.AuthProperties;
+import com.contoso.partnercenter.bff.partnercenter.cache.CacheProperties;
+import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleProperties;
+import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleScope;
+import com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification;
+import com.contoso.partnercenter.bff.partnercenter.upstream.QualificationUpdate;
+import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationCode;
+import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -100,7 +110,7 @@ class PartnerCenterClientTest {
             MeterRegistry meters,
             Duration cacheTtl,
             Map<String, ThrottleScope> throttleScopes) {
-        var auth = new PartnerCenterProperties.Auth(
+        var auth = new AuthProperties(
                 "tenant-1",
                 "client-1",
                 "secret-1",
@@ -114,8 +124,8 @@ class PartnerCenterClientTest {
                 "de-DE",
                 deadline,
                 auth,
-                new PartnerCenterProperties.Cache(cacheTtl, 100),
-                new PartnerCenterProperties.Throttle(throttleScopes));
+                new CacheProperties(cacheTtl, 100),
+                new ThrottleProperties(throttleScopes));
         return new PartnerCenterClientConfiguration()
                 .partnerCenterClient(
                         WebClient.builder(),
@@ -732,7 +742,7 @@ class PartnerCenterClientTest {
 
     @Test
     void anUnknownOperationInTheThrottleScopesIsRefusedNamingTheProperty() {
-        assertThatThrownBy(() -> new PartnerCenterProperties.Throttle(Map.of("validation-stat", ThrottleScope.PARTNER)))
+        assertThatThrownBy(() -> new ThrottleProperties(Map.of("validation-stat", ThrottleScope.PARTNER)))
                 .hasMessageContaining("partner-center.throttle.scope.validation-stat")
                 .hasMessageContaining("validation-status");
     }

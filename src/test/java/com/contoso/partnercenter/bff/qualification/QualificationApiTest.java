@@ -8,11 +8,11 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
-import com.contoso.partnercenter.bff.partnercenter.CustomerQualification;
-import com.contoso.partnercenter.bff.partnercenter.Operation;
-import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
-import com.contoso.partnercenter.bff.partnercenter.QualificationUpdate;
-import com.contoso.partnercenter.bff.partnercenter.UpstreamError;
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.partnercenter.upstream.QualificationUpdate;
+import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
-import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
+import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;

@@ -1,5 +1,7 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.auth;
 
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -32,9 +34,9 @@ import reactor.core.publisher.Mono;
  * credentials, App+User by the refresh token grant. Spring caches each token until a minute before it
  * expires and, when Entra ID rotates the refresh token, keeps the new one for the next refresh.
  */
-final class EntraIdTokens {
+public final class EntraIdTokens {
 
-    static final String OPERATION_ATTRIBUTE = EntraIdTokens.class.getName() + ".operation";
+    public static final String OPERATION_ATTRIBUTE = EntraIdTokens.class.getName() + ".operation";
 
     // The service acts for itself, so every token belongs to this one principal.
     private static final String PRINCIPAL = "partner-center-bff";
@@ -45,7 +47,7 @@ final class EntraIdTokens {
     private final String scope;
     private final Duration timeout;
 
-    EntraIdTokens(PartnerCenterProperties.Auth auth, WebClient tokenWebClient) {
+    public EntraIdTokens(AuthProperties auth, WebClient tokenWebClient) {
         ClientRegistration appOnly =
                 registration(auth, Operation.Grant.APP_ONLY, AuthorizationGrantType.CLIENT_CREDENTIALS);
         ClientRegistration appUser = registration(auth, Operation.Grant.APP_USER, AuthorizationGrantType.REFRESH_TOKEN);
@@ -78,8 +80,8 @@ final class EntraIdTokens {
     }
 
     private static ClientRegistration registration(
-            PartnerCenterProperties.Auth auth, Operation.Grant grant, AuthorizationGrantType type) {
-        return ClientRegistration.withRegistrationId(grant.registrationId)
+            AuthProperties auth, Operation.Grant grant, AuthorizationGrantType type) {
+        return ClientRegistration.withRegistrationId(grant.registrationId())
                 .clientId(auth.clientId())
                 .clientSecret(auth.clientSecret())
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
@@ -90,7 +92,7 @@ final class EntraIdTokens {
     }
 
     /** Adds the bearer token of the grant the request's operation needs. */
-    ExchangeFilterFunction filter() {
+    public ExchangeFilterFunction filter() {
         return (request, next) -> {
             Operation operation = (Operation) request.attribute(OPERATION_ATTRIBUTE)
                     .orElseThrow(() -> new IllegalStateException("Partner Center request without an operation"));
@@ -120,7 +122,7 @@ final class EntraIdTokens {
             if (running != null) {
                 return Mono.fromFuture(running, true);
             }
-            OAuth2AuthorizeRequest authorize = OAuth2AuthorizeRequest.withClientRegistrationId(grant.registrationId)
+            OAuth2AuthorizeRequest authorize = OAuth2AuthorizeRequest.withClientRegistrationId(grant.registrationId())
                     .principal(PRINCIPAL)
                     // Entra ID wants the scope on the refresh token grant too.
                     .attribute(OAuth2ParameterNames.SCOPE, scope)
@@ -137,7 +139,7 @@ final class EntraIdTokens {
     // Partner Center refused the token (revoked consent, a claims challenge): don't send it again for an hour.
     private Mono<Void> forget(Operation.Grant grant, OAuth2AuthorizedClient client) {
         if (grant == Operation.Grant.APP_ONLY) {
-            return authorizedClients.removeAuthorizedClient(grant.registrationId, PRINCIPAL);
+            return authorizedClients.removeAuthorizedClient(grant.registrationId(), PRINCIPAL);
         }
         // Keep the refresh token, drop the access token: the next call refreshes.
         return authorizedClients.saveAuthorizedClient(

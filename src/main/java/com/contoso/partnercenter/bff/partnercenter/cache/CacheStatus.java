@@ -1,4 +1,4 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.cache;
 
 import java.util.Collection;
 import java.util.Set;

@@ -1,5 +1,6 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.cache;
 
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,7 @@ import reactor.core.publisher.Mono;
  * the same question at once. Answers live in one map and calls in flight in another, so a failed call is never
  * kept, never reused and never reported by the cache itself: its one log line is the client's.
  */
-final class ResponseCache {
+public final class ResponseCache {
 
     private record Key(Operation operation, String customerId) {}
 
@@ -32,7 +33,7 @@ final class ResponseCache {
     private final Map<Key, Load> loading = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
 
-    ResponseCache(PartnerCenterProperties.Cache properties, MeterRegistry meters) {
+    public ResponseCache(CacheProperties properties, MeterRegistry meters) {
         this.meters = meters;
         this.answers = properties.ttl().isZero()
                 ? null
@@ -43,7 +44,7 @@ final class ResponseCache {
     }
 
     @SuppressWarnings("unchecked")
-    <T> Mono<T> get(Operation operation, String customerId, Supplier<Mono<T>> load) {
+    public <T> Mono<T> get(Operation operation, String customerId, Supplier<Mono<T>> load) {
         if (answers == null) {
             return load.get();
         }
@@ -97,7 +98,7 @@ final class ResponseCache {
     }
 
     /** After a change, the customer's answers are stale, and so are the calls asked before it. */
-    void invalidate(String customerId) {
+    public void invalidate(String customerId) {
         if (answers == null) {
             return;
         }

@@ -1,19 +1,20 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.failure;
 
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.Breaker.COUNTS;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.Breaker.IGNORED;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.From.BAD_ANSWER;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.From.CONNECTION;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.From.ENTRA_ID;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.From.ERROR_ANSWER;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.From.SERVICE;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.PortalStatus.SAME_AS_UPSTREAM;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.Resend.ALWAYS;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.Resend.IF_IDEMPOTENT;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.Resend.NEVER;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.When.LATER;
-import static com.contoso.partnercenter.bff.partnercenter.FailureKind.When.NOW;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.Breaker.COUNTS;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.Breaker.IGNORED;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.From.BAD_ANSWER;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.From.CONNECTION;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.From.ENTRA_ID;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.From.ERROR_ANSWER;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.From.SERVICE;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.PortalStatus.SAME_AS_UPSTREAM;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.Resend.ALWAYS;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.Resend.IF_IDEMPOTENT;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.Resend.NEVER;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.When.LATER;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.When.NOW;
 
+import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -160,15 +161,15 @@ public enum FailureKind {
     }
 
     /** The portal's status; Partner Center's own for a rejection. */
-    HttpStatus portalStatus(int upstreamStatus) {
+    public HttpStatus portalStatus(int upstreamStatus) {
         return HttpStatus.valueOf(status == SAME_AS_UPSTREAM ? upstreamStatus : status);
     }
 
-    String type() {
+    public String type() {
         return type;
     }
 
-    String title() {
+    public String title() {
         return title;
     }
 
@@ -176,7 +177,7 @@ public enum FailureKind {
      * Whether the portal may send the request again, which is also whether the service retries it (when not
      * {@linkplain #isFinal final}). Partner Center's {@code isRetryable} decides where an answer carries it.
      */
-    boolean retryable(boolean idempotent, Boolean upstreamRetryable) {
+    public boolean retryable(boolean idempotent, Boolean upstreamRetryable) {
         if (from == From.ERROR_ANSWER && upstreamRetryable != null) {
             return upstreamRetryable;
         }
@@ -188,12 +189,12 @@ public enum FailureKind {
     }
 
     /** An update that failed this way may have been applied: the portal checks before sending it again. */
-    boolean outcomeUnknown(boolean idempotent) {
+    public boolean outcomeUnknown(boolean idempotent) {
         return !idempotent && resend == Resend.IF_IDEMPOTENT;
     }
 
     /** Not retried now whatever {@link #retryable} says: the wait it needs is longer than the request may take. */
-    boolean isFinal() {
+    public boolean isFinal() {
         return when == When.LATER;
     }
 
@@ -201,17 +202,17 @@ public enum FailureKind {
      * Whether the failure says Partner Center itself is failing rather than this one request: only those open
      * a circuit. An answer Partner Center marks {@code isRetryable: false} is about the request, never an outage.
      */
-    boolean countsForBreaker(Boolean upstreamRetryable) {
+    public boolean countsForBreaker(Boolean upstreamRetryable) {
         return breaker == Breaker.COUNTS && !Boolean.FALSE.equals(upstreamRetryable);
     }
 
     /** Partner Center answered, error or not: it is up, whatever it said. */
-    boolean partnerCenterAnswered() {
+    public boolean partnerCenterAnswered() {
         return from == From.ERROR_ANSWER || from == From.BAD_ANSWER;
     }
 
     /** Whether the failure closes the throttle gate of its scope. */
-    boolean closesGate() {
+    public boolean closesGate() {
         return this == THROTTLED;
     }
 }

@@ -1,5 +1,7 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.failure;
 
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Set;
@@ -116,7 +118,7 @@ public class PartnerCenterException extends RuntimeException {
     }
 
     /** One attempt took longer than its time limit. */
-    static PartnerCenterException attemptTimedOut(Operation operation, Duration limit, Throwable cause) {
+    public static PartnerCenterException attemptTimedOut(Operation operation, Duration limit, Throwable cause) {
         return new PartnerCenterException(
                 FailureKind.ATTEMPT_TIMEOUT,
                 operation,
@@ -141,7 +143,7 @@ public class PartnerCenterException extends RuntimeException {
      * Partner Center asked us to wait longer than the request's deadline allows: fail at once and pass its wait
      * on to the portal instead of holding the request open for nothing.
      */
-    static PartnerCenterException waitPastDeadline(PartnerCenterException cause) {
+    public static PartnerCenterException waitPastDeadline(PartnerCenterException cause) {
         return new PartnerCenterException(
                 FailureKind.WAIT_PAST_DEADLINE,
                 cause.operation,
@@ -153,7 +155,7 @@ public class PartnerCenterException extends RuntimeException {
     }
 
     /** Partner Center throttled this scope lately and its wait is not over: it is not asked until then. */
-    static PartnerCenterException gateClosed(Operation operation, Duration remaining) {
+    public static PartnerCenterException gateClosed(Operation operation, Duration remaining) {
         return new PartnerCenterException(
                 FailureKind.GATE_CLOSED,
                 operation,
@@ -165,7 +167,7 @@ public class PartnerCenterException extends RuntimeException {
     }
 
     /** The operation's circuit is open: Partner Center failed too often lately, so it is not asked now. */
-    static PartnerCenterException circuitOpen(Operation operation, Duration retryAfter) {
+    public static PartnerCenterException circuitOpen(Operation operation, Duration retryAfter) {
         return new PartnerCenterException(
                 FailureKind.CIRCUIT_OPEN,
                 operation,
@@ -177,7 +179,7 @@ public class PartnerCenterException extends RuntimeException {
     }
 
     /** Too many calls to Partner Center are in flight already. */
-    static PartnerCenterException overloaded(Operation operation) {
+    public static PartnerCenterException overloaded(Operation operation) {
         return new PartnerCenterException(
                 FailureKind.OVERLOADED,
                 operation,
@@ -199,7 +201,7 @@ public class PartnerCenterException extends RuntimeException {
         return new PartnerCenterException(
                 refused ? FailureKind.TOKEN_REFUSED : FailureKind.TOKEN_FAILED,
                 operation,
-                "The service could not obtain its " + operation.grant().displayName
+                "The service could not obtain its " + operation.grant().displayName()
                         + " token for Partner Center from Microsoft Entra ID"
                         + (refused ? "; its credentials or consent need an operator's attention." : "."),
                 Upstream.NONE,
@@ -252,12 +254,12 @@ public class PartnerCenterException extends RuntimeException {
     }
 
     /** Whether the service tries again within this request. */
-    boolean retriedNow() {
+    public boolean retriedNow() {
         return retryable() && !kind.isFinal();
     }
 
     /** Whether the failure says Partner Center is failing, rather than this one request. */
-    boolean countsForBreaker() {
+    public boolean countsForBreaker() {
         return kind.countsForBreaker(error.isRetryable());
     }
 

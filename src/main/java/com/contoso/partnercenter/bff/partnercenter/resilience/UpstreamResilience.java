@@ -1,6 +1,10 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.resilience;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -42,7 +46,7 @@ import reactor.core.publisher.Mono;
  * taken. Every attempt of a call reuses its {@code MS-RequestId}, because the exchange given here is built
  * once per call. A call that fails writes one log line, after its retries, with its correlation id.
  */
-class UpstreamResilience {
+public class UpstreamResilience {
 
     static final String BULKHEAD = "partner-center";
 
@@ -56,7 +60,7 @@ class UpstreamResilience {
 
     private record Policies(TimeLimiter timeLimiter, OutageBreaker breaker, Bulkhead bulkhead, Retry retry) {}
 
-    UpstreamResilience(
+    public UpstreamResilience(
             RetryRegistry retries,
             CircuitBreakerRegistry circuitBreakers,
             BulkheadRegistry bulkheads,
@@ -107,7 +111,7 @@ class UpstreamResilience {
      * One logical call of {@code operation} about {@code customerId} ({@code "all"} for the partner's own
      * data). {@code requestId} is the call's {@code MS-RequestId}.
      */
-    <T> Mono<T> call(
+    public <T> Mono<T> call(
             Operation operation,
             String customerId,
             String requestId,

@@ -1,5 +1,6 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.throttle;
 
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -20,7 +21,7 @@ import java.util.Map;
  * the per-customer operations) or all calls of the operation ({@link ThrottleScope#PARTNER}, always so for the
  * validation codes, which are the partner's). Scopes come from {@code partner-center.throttle.scope.<operation>}.
  */
-final class ThrottleGates {
+public final class ThrottleGates {
 
     private static final int MAX_GATES = 100_000;
 
@@ -30,7 +31,7 @@ final class ThrottleGates {
     // Gate key → the instant it opens again; each entry leaves by itself when its gate opens.
     private final Cache<String, Instant> closed;
 
-    ThrottleGates(Map<Operation, ThrottleScope> scopes, MeterRegistry meters, Clock clock) {
+    public ThrottleGates(Map<Operation, ThrottleScope> scopes, MeterRegistry meters, Clock clock) {
         this.scopes = scopes;
         this.meters = meters;
         this.clock = clock;
@@ -48,7 +49,7 @@ final class ThrottleGates {
     }
 
     /** How long the gate of this call's scope stays closed; zero when it is open. */
-    Duration remaining(Operation operation, String customerId) {
+    public Duration remaining(Operation operation, String customerId) {
         Instant until = closed.getIfPresent(key(operation, customerId));
         Duration left = until == null ? Duration.ZERO : waitFromNow(until);
         if (!left.isZero()) {
@@ -59,7 +60,7 @@ final class ThrottleGates {
     }
 
     /** Closes the gate of this call's scope for {@code wait}; a gate already closed for longer stays so. */
-    void close(Operation operation, String customerId, Duration wait) {
+    public void close(Operation operation, String customerId, Duration wait) {
         Instant until = clock.instant().plus(wait);
         closed.asMap().merge(key(operation, customerId), until, (old, now) -> now.isAfter(old) ? now : old);
         meters.counter("partner.center.throttle.gate.closed", "operation", operation.instanceName())

@@ -1,4 +1,4 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.throttle;
 
 /** Which calls one 429 holds back: {@code partner-center.throttle.scope.<operation>}. */
 public enum ThrottleScope {

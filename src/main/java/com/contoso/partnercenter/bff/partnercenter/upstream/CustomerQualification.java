@@ -1,39 +1,17 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.upstream;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
-import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * One qualification of a customer. Values are strings, not enums: Partner Center adds qualifications and
- * vetting statuses without notice, and a portal must see a new value rather than an error.
+ * One qualification of a customer as Partner Center answers it. Values are strings, not enums: Partner Center
+ * adds qualifications and vetting statuses without notice.
  */
-@Schema(description = "One qualification of a customer, with its vetting state.")
 public record CustomerQualification(
-        @Schema(
-                nullable = true,
-                description = "Known values: None, Education, Nonprofit, GovernmentCommunityCloud,"
-                        + " StateOwnedEntity; new values are passed through unchanged.",
-                example = "Education")
         String qualification,
-
-        @Schema(
-                nullable = true,
-                description = "Known values: Approved, InReview, Denied; new values are passed through unchanged.",
-                example = "InReview")
         String vettingStatus,
-
-        @Schema(
-                nullable = true,
-                description = "Why the vetting ended as it did, when Partner Center says.",
-                example = "Not an Education Customer")
         String vettingReason,
-
-        @Schema(
-                nullable = true,
-                description = "When the vetting started, as an ISO-8601 instant in UTC.",
-                example = "2020-12-03T10:37:38.885Z")
-        @JsonAlias("vettingCreateDate")
-        String vettingCreatedDate) {
+        // The GET document spells it vettingCreatedDate, the POST document vettingCreateDate.
+        @JsonAlias("vettingCreateDate") String vettingCreatedDate) {
 
     public CustomerQualification {
         vettingCreatedDate = UpstreamDates.normalize(vettingCreatedDate);

@@ -1,4 +1,4 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.upstream;
 
 /**
  * The Partner Center operations this service calls. Each has its own circuit breaker, so one failing
@@ -31,29 +31,29 @@ public enum Operation {
         return instanceName;
     }
 
-    Grant grant() {
+    public Grant grant() {
         return grant;
     }
 
     /** Only the update changes anything in Partner Center; the GETs may be repeated freely. */
-    boolean idempotent() {
+    public boolean idempotent() {
         return this != QUALIFICATION_UPDATE;
     }
 
     /** Every operation but the validation codes is about one customer; the codes are the partner's. */
-    boolean perCustomer() {
+    public boolean perCustomer() {
         return this != VALIDATION_CODES;
     }
 
     /** Every operation's instance name, for messages that list them. */
-    static String names() {
+    public static String names() {
         return java.util.Arrays.stream(values())
                 .map(Operation::instanceName)
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The operation whose resilience instances carry this name; {@code null} for any other name. */
-    static Operation named(String instanceName) {
+    public static Operation named(String instanceName) {
         for (Operation operation : values()) {
             if (operation.instanceName.equals(instanceName)) {
                 return operation;
@@ -63,16 +63,26 @@ public enum Operation {
     }
 
     /** The two kinds of Entra ID token, with their OAuth2 client registration ids and the names people use. */
-    enum Grant {
+    public enum Grant {
         APP_ONLY("partner-center-app", "App-only"),
         APP_USER("partner-center-app-user", "App+User");
 
-        final String registrationId;
-        final String displayName;
+        private final String registrationId;
+        private final String displayName;
 
         Grant(String registrationId, String displayName) {
             this.registrationId = registrationId;
             this.displayName = displayName;
+        }
+
+        /** The OAuth2 client registration id of the grant. */
+        public String registrationId() {
+            return registrationId;
+        }
+
+        /** How people name the grant in messages. */
+        public String displayName() {
+            return displayName;
         }
     }
 }

@@ -1,4 +1,4 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.upstream;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

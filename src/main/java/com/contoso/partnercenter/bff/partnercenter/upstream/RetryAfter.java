@@ -1,4 +1,4 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.upstream;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,12 +7,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Reads a {@code Retry-After} header in both forms RFC 9110 allows: delay seconds or an HTTP date. */
-final class RetryAfter {
+public final class RetryAfter {
 
     private RetryAfter() {}
 
     /** The wait, never negative; {@code null} when the header is absent or unreadable. */
-    static Duration parse(String header, Clock clock) {
+    public static Duration parse(String header, Clock clock) {
         if (header == null || header.isBlank()) {
             return null;
         }

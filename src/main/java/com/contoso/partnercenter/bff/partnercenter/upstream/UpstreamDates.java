@@ -1,4 +1,4 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.upstream;
 
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;

@@ -1,4 +1,4 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.upstream;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -12,14 +12,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record UpstreamError(String code, String errorName, String message, Boolean isRetryable) {
 
-    static final UpstreamError NONE = new UpstreamError(null, null, null, null);
+    public static final UpstreamError NONE = new UpstreamError(null, null, null, null);
 
     // ApiFault 20002 "No relationship between caller and account.": about that customer, not our credentials.
     private static final String NO_RELATIONSHIP_CODE = "20002";
 
     private static final int MAX_MESSAGE_LENGTH = 300;
 
-    static UpstreamError parse(JsonMapper json, String body) {
+    public static UpstreamError parse(JsonMapper json, String body) {
         if (body == null || body.isBlank()) {
             return NONE;
         }
@@ -59,12 +59,12 @@ public record UpstreamError(String code, String errorName, String message, Boole
         return stripped.isEmpty() ? null : stripped;
     }
 
-    boolean isNoRelationship() {
+    public boolean isNoRelationship() {
         return NO_RELATIONSHIP_CODE.equals(code);
     }
 
     /** Partner Center's own words when it gave some, bounded so a huge body cannot flood an answer. */
-    String describe(String fallback) {
+    public String describe(String fallback) {
         if (message == null) {
             return fallback;
         }

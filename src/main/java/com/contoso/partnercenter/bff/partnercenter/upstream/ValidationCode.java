@@ -1,29 +1,5 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.upstream;
 
-import io.swagger.v3.oas.annotations.media.Schema;
-
-/** A Government Community Cloud validation code of the partner. */
-@Schema(description = "A Government Community Cloud validation code of the partner.")
+/** A Government Community Cloud validation code of the partner, as Partner Center answers it. */
 public record ValidationCode(
-        @Schema(
-                nullable = true,
-                description = "The code to give when creating a GCC customer or qualification.",
-                example = "12345")
-        String validationId,
-
-        @Schema(nullable = true, example = "Contoso, Inc.") String organizationName,
-
-        @Schema(nullable = true, example = "9daaeb1c-4195-4db5-9f1d-509eb70c8c2d")
-        String partnerId,
-
-        @Schema(
-                nullable = true,
-                description = "How many customers the code may create; null when Partner Center does not say.",
-                example = "5")
-        Integer maxCreates,
-
-        @Schema(
-                nullable = true,
-                description = "How many creations are left; null when Partner Center does not say.",
-                example = "4")
-        Integer remainingCreates) {}
+        String validationId, String organizationName, String partnerId, Integer maxCreates, Integer remainingCreates) {}

@@ -1,4 +1,4 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

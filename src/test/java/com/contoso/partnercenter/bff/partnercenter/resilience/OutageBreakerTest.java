@@ -1,7 +1,11 @@
-package com.contoso.partnercenter.bff.partnercenter;
+package com.contoso.partnercenter.bff.partnercenter.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
