@@ -69,4 +69,17 @@ class ArchitectureTest {
             .resideInAnyPackage("io.swagger..", "org.springdoc..")
             .because("what portals see is documented on the API's own records, which can change apart from"
                     + " Partner Center's");
+
+    @ArchTest
+    static final ArchRule redisIsTouchedOnlyByTheFleetAndTheRedisStores = noClasses()
+            .that()
+            .resideOutsideOfPackage("..bff.partnercenter.fleet..")
+            .and()
+            .haveNameNotMatching(".*\\.Redis\\w*(\\$.*)?") // a Redis store, and what it nests
+            .and()
+            .resideOutsideOfPackage("..bff.partnercenter")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..", "io.github.bucket4j.redis..")
+            .because("each subsystem keeps its in-memory and Redis stores side by side; nothing else knows Redis");
 }

@@ -84,6 +84,19 @@ class LocalRunTest {
     }
 
     @Test
+    void aReplicaAloneHasNoRedisAtAll() throws Exception {
+        assertThat(context.getBeanNamesForType(org.springframework.data.redis.connection.RedisConnectionFactory.class))
+                .isEmpty();
+        String management = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.management.port");
+        JsonNode health = json(send(HttpRequest.newBuilder(URI.create(management + "/actuator/health"))));
+        assertThat(health.get("status").asString()).isEqualTo("UP");
+        assertThat(health.get("components").has("fleet")).isFalse();
+        assertThat(health.get("components").has("redis")).isFalse();
+        assertThat(health.at("/components/partnerCenterCredentials/status").asString())
+                .isEqualTo("UP");
+    }
+
+    @Test
     void swaggerUisAuthorizeDialogIsPrefilledForTheLocalIssuer() throws Exception {
         JsonNode document = json(send(HttpRequest.newBuilder(URI.create(api + "/v3/api-docs"))));
         assertThat(document.at("/components/securitySchemes/oauth2/flows/clientCredentials/tokenUrl")

@@ -53,4 +53,37 @@ class StartupConfigurationTest {
                 .doesNotContain("Application run failed")
                 .doesNotContain("\tat ");
     }
+
+    @Test
+    void fleetModeWithoutTheTokenKeyRefusesToStartNamingIt(CapturedOutput output) {
+        assertThatThrownBy(() -> application(
+                                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:9/keys",
+                                "partner-center.auth.tenant-id=contoso",
+                                "partner-center.auth.client-id=app",
+                                "partner-center.auth.client-secret=secret",
+                                "partner-center.auth.refresh-token=refresh",
+                                "spring.data.redis.url=redis://127.0.0.1:9")
+                        .run())
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START", "partner-center.fleet.token-key", "openssl rand -base64 32")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aFleetKeyOfTheWrongLengthIsRefusedToo(CapturedOutput output) {
+        assertThatThrownBy(() -> application(
+                                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:9/keys",
+                                "partner-center.auth.tenant-id=contoso",
+                                "partner-center.auth.client-id=app",
+                                "partner-center.auth.client-secret=secret",
+                                "partner-center.auth.refresh-token=refresh",
+                                "spring.data.redis.host=127.0.0.1",
+                                "partner-center.fleet.token-key=c2hvcnQ=")
+                        .run())
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(output.getOut() + output.getErr()).contains("partner-center.fleet.token-key holds 5 bytes");
+    }
 }

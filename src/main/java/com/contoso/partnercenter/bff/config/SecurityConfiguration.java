@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.config;
 
+import com.contoso.partnercenter.bff.startup.Misconfiguration;
 import com.contoso.partnercenter.bff.web.ProblemAuthenticationHandlers;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
@@ -51,9 +52,15 @@ class SecurityConfiguration {
     SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper json, ObjectProvider<JwtDecoder> jwtDecoder)
             throws Exception {
         if (jwtDecoder.getIfAvailable() == null) {
-            // Without an issuer or key set the API could trust no token: NoTokenIssuerFailureAnalyzer says which
-            // property to set.
-            throw new NoTokenIssuerException();
+            // Without an issuer or key set the API could trust no token.
+            throw new Misconfiguration(
+                    "The API cannot check the portals' bearer tokens: neither"
+                            + " spring.security.oauth2.resourceserver.jwt.issuer-uri nor"
+                            + " spring.security.oauth2.resourceserver.jwt.jwk-set-uri is set.",
+                    "Set spring.security.oauth2.resourceserver.jwt.issuer-uri"
+                            + " (SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI) to the issuer of the portals'"
+                            + " tokens, for Entra ID https://login.microsoftonline.com/<tenant-id>/v2.0, or jwk-set-uri"
+                            + " to its key set.");
         }
         var problems = new ProblemAuthenticationHandlers(json);
         var authentication = new JwtAuthenticationConverter();

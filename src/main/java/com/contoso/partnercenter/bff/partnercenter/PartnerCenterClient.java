@@ -29,6 +29,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriBuilder;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -53,6 +54,12 @@ public class PartnerCenterClient {
     // The partner's own data, not one customer's: what the validation codes are cached and gated under.
     private static final String ALL_CUSTOMERS = "all";
 
+    // What each answer is, for the fleet's copies of it in Redis.
+    private static final TypeReference<List<ValidationCode>> VALIDATION_CODES = new TypeReference<>() {};
+    private static final TypeReference<List<CustomerQualification>> QUALIFICATIONS = new TypeReference<>() {};
+    private static final TypeReference<String> QUALIFICATION = new TypeReference<>() {};
+    private static final TypeReference<ValidationStatus> VALIDATION_STATUS = new TypeReference<>() {};
+
     private final WebClient webClient;
     private final UpstreamResilience resilience;
     private final ResponseCache cache;
@@ -73,6 +80,7 @@ public class PartnerCenterClient {
         return cache.get(
                 Operation.VALIDATION_CODES,
                 ALL_CUSTOMERS,
+                VALIDATION_CODES,
                 () -> call(
                         Operation.VALIDATION_CODES,
                         ALL_CUSTOMERS,
@@ -87,6 +95,7 @@ public class PartnerCenterClient {
         return cache.get(
                 Operation.QUALIFICATIONS,
                 customerId,
+                QUALIFICATIONS,
                 () -> call(
                         Operation.QUALIFICATIONS,
                         customerId,
@@ -101,6 +110,7 @@ public class PartnerCenterClient {
         return cache.get(
                 Operation.QUALIFICATION_SYNC,
                 customerId,
+                QUALIFICATION,
                 () -> call(
                         Operation.QUALIFICATION_SYNC,
                         customerId,
@@ -135,6 +145,7 @@ public class PartnerCenterClient {
         return cache.get(
                 Operation.VALIDATION_STATUS,
                 customerId,
+                VALIDATION_STATUS,
                 () -> call(
                         Operation.VALIDATION_STATUS,
                         customerId,

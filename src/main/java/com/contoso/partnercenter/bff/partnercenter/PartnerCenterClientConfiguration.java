@@ -1,19 +1,37 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
 import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
+import com.contoso.partnercenter.bff.partnercenter.auth.LocalTokenStore;
+import com.contoso.partnercenter.bff.partnercenter.auth.RedisTokenStore;
+import com.contoso.partnercenter.bff.partnercenter.auth.RefreshTokenWatch;
+import com.contoso.partnercenter.bff.partnercenter.auth.TokenStore;
+import com.contoso.partnercenter.bff.partnercenter.cache.RedisSharedAnswers;
 import com.contoso.partnercenter.bff.partnercenter.cache.ResponseCache;
+import com.contoso.partnercenter.bff.partnercenter.cache.SharedAnswers;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
+import com.contoso.partnercenter.bff.partnercenter.throttle.LocalGateStore;
+import com.contoso.partnercenter.bff.partnercenter.throttle.LocalQuota;
+import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
+import com.contoso.partnercenter.bff.partnercenter.throttle.QuotaProperties;
+import com.contoso.partnercenter.bff.partnercenter.throttle.RedisGateStore;
+import com.contoso.partnercenter.bff.partnercenter.throttle.RedisQuota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -21,26 +39,103 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
+/**
+ * Puts the client's subsystems together. Each keeps its state in this replica's memory, or, in fleet mode
+ * (a {@link FleetRedis} exists), in Redis for every replica: the tokens, the answers, the throttle gates and
+ * the quota.
+ */
 @Configuration(proxyBeanMethods = false)
 class PartnerCenterClientConfiguration {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    @Bean
+    TokenStore tokenStore(
+            PartnerCenterProperties properties,
+            ObjectProvider<FleetRedis> fleet,
+            ObjectProvider<TokenCipher> cipher,
+            JsonMapper json) {
+        FleetRedis redis = fleet.getIfAvailable();
+        if (redis == null) {
+            return new LocalTokenStore(CLOCK);
+        }
+        return new RedisTokenStore(
+                redis,
+                cipher.getObject(),
+                EntraIdTokens.registrations(properties.auth()),
+                json,
+                CLOCK,
+                properties.auth().timeout().plusSeconds(1));
+    }
 
     // Built from Boot's builder so the HTTP client metrics and tracing stay attached.
+    @Bean
+    EntraIdTokens entraIdTokens(WebClient.Builder builder, PartnerCenterProperties properties, TokenStore store) {
+        WebClient tokenWebClient = builder.clone()
+                .clientConnector(connector(properties.auth().timeout()))
+                .build();
+        return new EntraIdTokens(
+                properties.auth(), tokenWebClient, EntraIdTokens.registrations(properties.auth()), store, CLOCK);
+    }
+
+    /** Also the {@code partnerCenterCredentials} health component. */
+    @Bean
+    RefreshTokenWatch partnerCenterCredentials(
+            EntraIdTokens tokens, PartnerCenterProperties properties, MeterRegistry meters) {
+        return new RefreshTokenWatch(tokens, properties.auth(), meters, CLOCK);
+    }
+
+    @Bean
+    ThrottleGates throttleGates(
+            PartnerCenterProperties properties, ObjectProvider<FleetRedis> fleet, MeterRegistry meters) {
+        var local = new LocalGateStore(CLOCK);
+        FleetRedis redis = fleet.getIfAvailable();
+        return new ThrottleGates(
+                properties.throttle().scopes(),
+                redis == null ? local : new RedisGateStore(redis, local),
+                meters,
+                CLOCK);
+    }
+
+    @Bean
+    Quota quota(
+            PartnerCenterProperties properties,
+            ObjectProvider<FleetRedis> fleet,
+            ObjectProvider<FleetProperties> fleetProperties,
+            ObjectProvider<LettuceConnectionFactory> connections) {
+        var quota = new QuotaProperties(properties.quota());
+        FleetRedis redis = fleet.getIfAvailable();
+        LettuceConnectionFactory connection = connections.getIfAvailable();
+        // One Redis (or Sentinel) only: Bucket4j's buckets need the plain Lettuce client.
+        if (redis == null
+                || connection == null
+                || !(connection.getRequiredNativeClient() instanceof RedisClient client)) {
+            return new LocalQuota(quota);
+        }
+        return new RedisQuota(quota, redis, client, fleetProperties.getObject().timeout());
+    }
+
+    @Bean
+    SharedAnswers sharedAnswers(PartnerCenterProperties properties, ObjectProvider<FleetRedis> fleet, JsonMapper json) {
+        FleetRedis redis = fleet.getIfAvailable();
+        return redis == null ? SharedAnswers.NONE : new RedisSharedAnswers(redis, json, properties.deadline(), CLOCK);
+    }
+
     @Bean
     PartnerCenterClient partnerCenterClient(
             WebClient.Builder builder,
             PartnerCenterProperties properties,
             JsonMapper json,
+            EntraIdTokens tokens,
+            ThrottleGates gates,
+            Quota quota,
+            SharedAnswers shared,
             RetryRegistry retries,
             CircuitBreakerRegistry circuitBreakers,
             BulkheadRegistry bulkheads,
             TimeLimiterRegistry timeLimiters,
             MeterRegistry meters) {
-        WebClient tokenWebClient = builder.clone()
-                .clientConnector(connector(properties.auth().timeout()))
-                .build();
-        EntraIdTokens tokens = new EntraIdTokens(properties.auth(), tokenWebClient);
         WebClient webClient = builder.clone()
                 .clientConnector(connector(null))
                 .baseUrl(properties.baseUrl().toString())
@@ -50,18 +145,10 @@ class PartnerCenterClientConfiguration {
                 .defaultHeader("X-Locale", properties.locale())
                 .filter(tokens.filter())
                 .build();
-        var gates = new ThrottleGates(properties.throttle().scopes(), meters, Clock.systemUTC());
         var resilience = new UpstreamResilience(
-                retries,
-                circuitBreakers,
-                bulkheads,
-                timeLimiters,
-                gates,
-                meters,
-                properties.deadline(),
-                Clock.systemUTC());
+                retries, circuitBreakers, bulkheads, timeLimiters, gates, quota, meters, properties.deadline(), CLOCK);
         return new PartnerCenterClient(
-                webClient, resilience, new ResponseCache(properties.cache(), meters), json, Clock.systemUTC());
+                webClient, resilience, new ResponseCache(properties.cache(), shared, meters, CLOCK), json, CLOCK);
     }
 
     private static ReactorClientHttpConnector connector(Duration responseTimeout) {

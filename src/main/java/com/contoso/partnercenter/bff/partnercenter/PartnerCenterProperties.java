@@ -2,12 +2,14 @@ package com.contoso.partnercenter.bff.partnercenter;
 
 import com.contoso.partnercenter.bff.partnercenter.auth.AuthProperties;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheProperties;
+import com.contoso.partnercenter.bff.partnercenter.throttle.QuotaProperties;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -24,6 +26,10 @@ import org.springframework.validation.annotation.Validated;
  * @param auth Microsoft Entra ID credentials.
  * @param cache the in-process cache of Partner Center's GET answers.
  * @param throttle how a 429 holds back the calls after it.
+ * @param quota per operation ({@code validation-codes}, {@code qualifications}, {@code qualification-sync},
+ *     {@code qualification-update}, {@code validation-status}), the requests per minute the partner may send
+ *     Partner Center, counted across all replicas in fleet mode: {@code
+ *     partner-center.quota.validation-status.requests-per-minute=300}. None by default.
  */
 @Validated
 @ConfigurationProperties("partner-center")
@@ -42,4 +48,6 @@ public record PartnerCenterProperties(
         CacheProperties cache,
 
         @DefaultValue @Valid @NotNull @NestedConfigurationProperty
-        ThrottleProperties throttle) {}
+        ThrottleProperties throttle,
+
+        Map<String, QuotaProperties.Limit> quota) {}

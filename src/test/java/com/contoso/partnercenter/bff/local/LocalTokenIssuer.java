@@ -107,7 +107,27 @@ public final class LocalTokenIssuer {
     }
 
     public static MockOAuth2Server start(int port) {
-        MockOAuth2Server server = new MockOAuth2Server(OAuth2Config.Companion.fromJson(CONFIG));
+        return start(port, CONFIG);
+    }
+
+    /**
+     * Like {@link #start(int)}, with the service's own (App-only and App+User) access tokens lasting
+     * {@code entraTokenSeconds}: with Spring's one-minute margin, 62 makes them last two seconds, so a test sees
+     * the fleet renew them, again and again, along one strictly rotating refresh-token chain.
+     */
+    public static MockOAuth2Server start(int port, int entraTokenSeconds) {
+        String entra = """
+                {
+                  "issuerId": "entra",
+                  "tokenExpiry": %d,
+                  "requestMappings": [{"requestParam": "grant_type", "match": "*", "claims": {"sub": "${clientId}"}}]
+                },
+                """.formatted(entraTokenSeconds);
+        return start(port, CONFIG.replace("\"tokenCallbacks\": [", "\"tokenCallbacks\": [" + entra));
+    }
+
+    private static MockOAuth2Server start(int port, String config) {
+        MockOAuth2Server server = new MockOAuth2Server(OAuth2Config.Companion.fromJson(config));
         try {
             server.start(InetAddress.getByName("127.0.0.1"), port);
         } catch (UnknownHostException e) {

@@ -17,9 +17,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.auth.AuthProperties;
+import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheProperties;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleProperties;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleScope;
 import com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification;
@@ -52,6 +56,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -117,7 +123,9 @@ class PartnerCenterClientTest {
                 "refresh-token-0",
                 URI.create(tokenBaseUrl + TOKEN_PATH),
                 "https://api.partnercenter.microsoft.com/.default",
-                tokenTimeout);
+                tokenTimeout,
+                Duration.ofDays(1),
+                Duration.ofDays(90));
         var properties = new PartnerCenterProperties(
                 URI.create(baseUrl),
                 "portal-bff-test",
@@ -125,22 +133,41 @@ class PartnerCenterClientTest {
                 deadline,
                 auth,
                 new CacheProperties(cacheTtl, 100),
-                new ThrottleProperties(throttleScopes));
-        return new PartnerCenterClientConfiguration()
-                .partnerCenterClient(
-                        WebClient.builder(),
+                new ThrottleProperties(throttleScopes),
+                Map.of());
+        // The subsystems as the configuration puts them together for one replica alone.
+        var configuration = new PartnerCenterClientConfiguration();
+        var none = new StaticListableBeanFactory();
+        EntraIdTokens tokens = configuration.entraIdTokens(
+                WebClient.builder(),
+                properties,
+                configuration.tokenStore(
                         properties,
-                        JsonMapper.shared(),
-                        RetryRegistry.of(RetryConfig.custom()
-                                .maxAttempts(3)
-                                .waitDuration(Duration.ofMillis(20))
-                                .build()),
-                        CircuitBreakerRegistry.of(CircuitBreakerConfig.ofDefaults()),
-                        BulkheadRegistry.ofDefaults(),
-                        TimeLimiterRegistry.of(TimeLimiterConfig.custom()
-                                .timeoutDuration(Duration.ofSeconds(2))
-                                .build()),
-                        meters);
+                        none.getBeanProvider(FleetRedis.class),
+                        none.getBeanProvider(TokenCipher.class),
+                        null));
+        return configuration.partnerCenterClient(
+                WebClient.builder(),
+                properties,
+                JsonMapper.shared(),
+                tokens,
+                configuration.throttleGates(properties, none.getBeanProvider(FleetRedis.class), meters),
+                configuration.quota(
+                        properties,
+                        none.getBeanProvider(FleetRedis.class),
+                        none.getBeanProvider(FleetProperties.class),
+                        none.getBeanProvider(LettuceConnectionFactory.class)),
+                configuration.sharedAnswers(properties, none.getBeanProvider(FleetRedis.class), JsonMapper.shared()),
+                RetryRegistry.of(RetryConfig.custom()
+                        .maxAttempts(3)
+                        .waitDuration(Duration.ofMillis(20))
+                        .build()),
+                CircuitBreakerRegistry.of(CircuitBreakerConfig.ofDefaults()),
+                BulkheadRegistry.ofDefaults(),
+                TimeLimiterRegistry.of(TimeLimiterConfig.custom()
+                        .timeoutDuration(Duration.ofSeconds(2))
+                        .build()),
+                meters);
     }
 
     static LoggedRequest single(String path) {

@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tokenUri the token endpoint; defaults to {@code https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token}.
  * @param scope the scope requested for both grants.
  * @param timeout how long one token request may take before it fails with a 502.
+ * @param keepAlive the longest the refresh token goes unredeemed: a quiet service redeems it this often, so it
+ *     never reaches its lifetime.
+ * @param refreshTokenLifetime how long a refresh token lasts after it was issued (Entra ID: 90 days).
  */
 public record AuthProperties(
         @NotBlank(message = "must be set: partner-center.auth.tenant-id (PARTNER_CENTER_AUTH_TENANT_ID)")
@@ -35,7 +38,9 @@ public record AuthProperties(
         @DefaultValue("https://api.partnercenter.microsoft.com/.default") @NotBlank
         String scope,
 
-        @DefaultValue("5s") @NotNull Duration timeout) {
+        @DefaultValue("5s") @NotNull Duration timeout,
+        @DefaultValue("1d") @NotNull Duration keepAlive,
+        @DefaultValue("90d") @NotNull Duration refreshTokenLifetime) {
 
     public URI effectiveTokenUri() {
         return tokenUri != null

@@ -2,6 +2,7 @@ package com.contoso.partnercenter.bff.partnercenter.auth;
 
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -10,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
@@ -19,9 +19,11 @@ import org.springframework.security.oauth2.client.endpoint.WebClientReactiveClie
 import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -30,9 +32,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /**
- * Entra ID tokens for Partner Center through Spring Security's OAuth2 client: App-only by client
- * credentials, App+User by the refresh token grant. Spring caches each token until a minute before it
- * expires and, when Entra ID rotates the refresh token, keeps the new one for the next refresh.
+ * Entra ID tokens for Partner Center through Spring Security's OAuth2 client: App-only by client credentials,
+ * App+User by the refresh token grant. A token is used until a minute before it expires, without asking
+ * anyone; then one token request renews it (one per replica, and in fleet mode one per fleet), and a rotated
+ * refresh token replaces the old one at once. Where the tokens are kept is the {@link TokenStore}'s.
  */
 public final class EntraIdTokens {
 
@@ -40,30 +43,40 @@ public final class EntraIdTokens {
 
     // The service acts for itself, so every token belongs to this one principal.
     private static final String PRINCIPAL = "partner-center-bff";
+    // Spring Security's own margin: a token this close to its expiry is renewed first.
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+    private static final Set<String> REFUSALS =
+            Set.of("invalid_grant", "invalid_client", "unauthorized_client", "invalid_scope");
 
     private final ReactiveOAuth2AuthorizedClientManager manager;
-    private final InMemoryReactiveOAuth2AuthorizedClientService authorizedClients;
+    private final TokenStore store;
     private final Map<Operation.Grant, CompletableFuture<OAuth2AuthorizedClient>> inFlight = new ConcurrentHashMap<>();
     private final String scope;
     private final Duration timeout;
+    private final Clock clock;
+    private volatile Refusal refusal;
 
-    public EntraIdTokens(AuthProperties auth, WebClient tokenWebClient) {
-        ClientRegistration appOnly =
-                registration(auth, Operation.Grant.APP_ONLY, AuthorizationGrantType.CLIENT_CREDENTIALS);
-        ClientRegistration appUser = registration(auth, Operation.Grant.APP_USER, AuthorizationGrantType.REFRESH_TOKEN);
-        var registrations = new InMemoryReactiveClientRegistrationRepository(appOnly, appUser);
-        this.authorizedClients = new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
+    /** Entra ID refused the App+User refresh token: why, and since when. */
+    public record Refusal(String reason, Instant since) {}
+
+    public EntraIdTokens(
+            AuthProperties auth,
+            WebClient tokenWebClient,
+            ReactiveClientRegistrationRepository registrations,
+            TokenStore store,
+            Clock clock) {
+        this.store = store;
         this.scope = auth.scope();
         this.timeout = auth.timeout();
+        this.clock = clock;
 
         // Spring refreshes only an authorized client it already holds, so the configured refresh token is
         // stored with an access token that has already expired: the first App+User call exchanges it.
-        authorizedClients
-                .saveAuthorizedClient(
-                        new OAuth2AuthorizedClient(
-                                appUser, PRINCIPAL, expired(scope), new OAuth2RefreshToken(auth.refreshToken(), null)),
-                        UsernamePasswordAuthenticationToken.unauthenticated(PRINCIPAL, null))
+        ClientRegistration appUser = registrations
+                .findByRegistrationId(Operation.Grant.APP_USER.registrationId())
                 .block();
+        store.seed(new OAuth2AuthorizedClient(
+                appUser, PRINCIPAL, expired(scope), new OAuth2RefreshToken(auth.refreshToken(), null)));
 
         var clientCredentials = new WebClientReactiveClientCredentialsTokenResponseClient();
         clientCredentials.setWebClient(tokenWebClient);
@@ -73,10 +86,16 @@ public final class EntraIdTokens {
                 .clientCredentials(c -> c.accessTokenResponseClient(clientCredentials))
                 .refreshToken(r -> r.accessTokenResponseClient(refreshToken))
                 .build();
-        var clientManager =
-                new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, authorizedClients);
+        var clientManager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, store);
         clientManager.setAuthorizedClientProvider(providers);
         this.manager = clientManager;
+    }
+
+    /** The service's two client registrations at Entra ID: App-only and App+User. */
+    public static ReactiveClientRegistrationRepository registrations(AuthProperties auth) {
+        return new InMemoryReactiveClientRegistrationRepository(
+                registration(auth, Operation.Grant.APP_ONLY, AuthorizationGrantType.CLIENT_CREDENTIALS),
+                registration(auth, Operation.Grant.APP_USER, AuthorizationGrantType.REFRESH_TOKEN));
     }
 
     private static ClientRegistration registration(
@@ -99,53 +118,128 @@ public final class EntraIdTokens {
             Operation.Grant grant = operation.grant();
             return token(grant)
                     .onErrorMap(e -> PartnerCenterException.tokenUnavailable(operation, e))
-                    // Empty when the refresh token was rejected earlier and Spring dropped it: only new consent helps.
+                    // Empty when the refresh token was refused earlier and Spring dropped it: only new consent helps.
                     .switchIfEmpty(Mono.error(() -> PartnerCenterException.tokenUnavailable(operation, null)))
                     .flatMap(client -> next.exchange(ClientRequest.from(request)
                                     .headers(h -> h.setBearerAuth(
                                             client.getAccessToken().getTokenValue()))
                                     .build())
                             .flatMap(response -> response.statusCode().value() == 401
-                                    ? forget(grant, client).thenReturn(response)
+                                    ? forget(client).thenReturn(response)
                                     : Mono.just(response)));
         };
     }
 
+    /** The grant's token: the one held while it is good, else one token request however many calls need it. */
+    Mono<OAuth2AuthorizedClient> token(Operation.Grant grant) {
+        return Mono.defer(() -> {
+            OAuth2AuthorizedClient held = store.held(grant.registrationId());
+            if (held != null && stillGood(held.getAccessToken())) {
+                return Mono.just(held);
+            }
+            return renewed(grant);
+        });
+    }
+
+    private boolean stillGood(OAuth2AccessToken token) {
+        return token.getExpiresAt() != null
+                && token.getExpiresAt().isAfter(clock.instant().plus(CLOCK_SKEW));
+    }
+
     /**
-     * The cached token, or one new token request however many calls need it at once: concurrent refreshes
-     * with the same refresh token would race each other's rotation.
+     * One token request for all the calls that need it now: concurrent refreshes with the same refresh token
+     * would race each other's rotation. In fleet mode the store makes it one request for the whole fleet.
      */
-    private Mono<OAuth2AuthorizedClient> token(Operation.Grant grant) {
+    private Mono<OAuth2AuthorizedClient> renewed(Operation.Grant grant) {
         return Mono.defer(() -> {
             var created = new CompletableFuture<OAuth2AuthorizedClient>();
             CompletableFuture<OAuth2AuthorizedClient> running = inFlight.putIfAbsent(grant, created);
             if (running != null) {
                 return Mono.fromFuture(running, true);
             }
-            OAuth2AuthorizeRequest authorize = OAuth2AuthorizeRequest.withClientRegistrationId(grant.registrationId())
-                    .principal(PRINCIPAL)
-                    // Entra ID wants the scope on the refresh token grant too.
-                    .attribute(OAuth2ParameterNames.SCOPE, scope)
-                    .build();
-            manager.authorize(authorize)
-                    // A hard limit for the whole token request, connection and TLS handshake included.
-                    .timeout(timeout)
+            store.oneAtATime(grant.registrationId(), authorize(grant))
                     .doFinally(signal -> inFlight.remove(grant, created))
                     .subscribe(created::complete, created::completeExceptionally, () -> created.complete(null));
             return Mono.fromFuture(created, true);
         });
     }
 
-    // Partner Center refused the token (revoked consent, a claims challenge): don't send it again for an hour.
-    private Mono<Void> forget(Operation.Grant grant, OAuth2AuthorizedClient client) {
-        if (grant == Operation.Grant.APP_ONLY) {
-            return authorizedClients.removeAuthorizedClient(grant.registrationId(), PRINCIPAL);
-        }
-        // Keep the refresh token, drop the access token: the next call refreshes.
-        return authorizedClients.saveAuthorizedClient(
-                new OAuth2AuthorizedClient(
-                        client.getClientRegistration(), PRINCIPAL, expired(scope), client.getRefreshToken()),
-                UsernamePasswordAuthenticationToken.unauthenticated(PRINCIPAL, null));
+    private Mono<OAuth2AuthorizedClient> authorize(Operation.Grant grant) {
+        OAuth2AuthorizeRequest authorize = OAuth2AuthorizeRequest.withClientRegistrationId(grant.registrationId())
+                .principal(PRINCIPAL)
+                // Entra ID wants the scope on the refresh token grant too.
+                .attribute(OAuth2ParameterNames.SCOPE, scope)
+                .build();
+        // A hard limit for the whole token request, connection and TLS handshake included.
+        Mono<OAuth2AuthorizedClient> once = manager.authorize(authorize).timeout(timeout);
+        return once
+                // Refused: Spring forgot that refresh token. The store may have another (a newer one another replica
+                // obtained, a new consent): one more try; with nothing else, the refusal stands.
+                .onErrorResume(EntraIdTokens::refused, refused -> once.switchIfEmpty(Mono.error(refused)))
+                .doOnNext(client -> {
+                    if (grant == Operation.Grant.APP_USER) {
+                        refusal = null;
+                    }
+                })
+                .doOnError(EntraIdTokens::refused, refused -> {
+                    if (grant == Operation.Grant.APP_USER) {
+                        var error = ((OAuth2AuthorizationException) refused).getError();
+                        refusal = new Refusal(
+                                error.getErrorCode()
+                                        + (error.getDescription() != null ? ": " + error.getDescription() : ""),
+                                clock.instant());
+                    }
+                });
+    }
+
+    private static boolean refused(Throwable failure) {
+        return failure instanceof OAuth2AuthorizationException e
+                && REFUSALS.contains(e.getError().getErrorCode());
+    }
+
+    /**
+     * Redeems the App+User refresh token when the newest one is older than {@code olderThan} (or of unknown age),
+     * so a quiet service does not let it lapse; in fleet mode, one replica for the fleet.
+     */
+    public Mono<Void> keepAlive(Duration olderThan) {
+        String registrationId = Operation.Grant.APP_USER.registrationId();
+        return store.oneAtATime(
+                        registrationId,
+                        store.loadAuthorizedClient(registrationId, PRINCIPAL).flatMap(newest -> {
+                            Instant issuedAt = store.refreshTokenIssuedAt();
+                            if (issuedAt != null
+                                    && issuedAt.isAfter(clock.instant().minus(olderThan))) {
+                                return Mono.empty(); // redeemed lately, here or on another replica
+                            }
+                            return store.saveAuthorizedClient(expiredCopy(newest), principal())
+                                    .then(authorize(Operation.Grant.APP_USER));
+                        }))
+                .then();
+    }
+
+    /** When the newest App+User refresh token was issued; {@code null} while nobody knows. */
+    public Instant refreshTokenIssuedAt() {
+        return store.refreshTokenIssuedAt();
+    }
+
+    /** Entra ID's refusal of the App+User refresh token, until a token comes again; {@code null} otherwise. */
+    public Refusal refusal() {
+        return refusal;
+    }
+
+    // Partner Center refused the token (revoked consent, a claims challenge): don't send it again. The refresh
+    // token stays: the next call renews the access token, here and, in fleet mode, on every replica.
+    private Mono<Void> forget(OAuth2AuthorizedClient client) {
+        return store.saveAuthorizedClient(expiredCopy(client), principal());
+    }
+
+    private OAuth2AuthorizedClient expiredCopy(OAuth2AuthorizedClient client) {
+        return new OAuth2AuthorizedClient(
+                client.getClientRegistration(), PRINCIPAL, expired(scope), client.getRefreshToken());
+    }
+
+    private static UsernamePasswordAuthenticationToken principal() {
+        return UsernamePasswordAuthenticationToken.unauthenticated(PRINCIPAL, null);
     }
 
     private static OAuth2AccessToken expired(String scope) {

@@ -28,6 +28,16 @@ public final class CacheStatus {
         value = CACHE + "; fwd=miss; collapsed";
     }
 
+    /** Another replica of the fleet had the answer. */
+    void sharedHit() {
+        value = CACHE + "; hit; detail=fleet";
+    }
+
+    /** Another replica of the fleet was asking Partner Center the same question; this one waited for its answer. */
+    void sharedCollapsed() {
+        value = CACHE + "; fwd=miss; collapsed; detail=fleet";
+    }
+
     public String headerValue() {
         return value;
     }

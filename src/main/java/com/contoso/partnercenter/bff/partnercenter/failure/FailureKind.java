@@ -75,6 +75,8 @@ public enum FailureKind {
     GATE_CLOSED(503, "throttled", "Partner Center asked to wait", ALWAYS, LATER, IGNORED, SERVICE),
     /** The operation's circuit is open: Partner Center has been failing for many customers. */
     CIRCUIT_OPEN(503, "circuit-open", "Partner Center is failing", ALWAYS, LATER, IGNORED, SERVICE),
+    /** The partner's quota for the operation ({@code partner-center.quota.*}) is used up for longer than the deadline. */
+    QUOTA_EXHAUSTED(503, "quota-exhausted", "The partner's quota is used up", ALWAYS, LATER, IGNORED, SERVICE),
     /** Too many Partner Center calls are in flight already. */
     OVERLOADED(503, "overloaded", "Too many requests in flight", ALWAYS, LATER, IGNORED, SERVICE),
 

@@ -178,6 +178,18 @@ public class PartnerCenterException extends RuntimeException {
                 null);
     }
 
+    /** The partner's quota for the operation leaves no request for it before the deadline. */
+    public static PartnerCenterException quotaExhausted(Operation operation, Duration retryAfter) {
+        return new PartnerCenterException(
+                FailureKind.QUOTA_EXHAUSTED,
+                operation,
+                "The partner's quota for " + operation.instanceName() + " (partner-center.quota) has no request"
+                        + " left before this one's deadline; the next is free in " + seconds(retryAfter) + " s.",
+                Upstream.NONE,
+                retryAfter,
+                null);
+    }
+
     /** Too many calls to Partner Center are in flight already. */
     public static PartnerCenterException overloaded(Operation operation) {
         return new PartnerCenterException(

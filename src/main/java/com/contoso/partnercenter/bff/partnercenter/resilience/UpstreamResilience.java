@@ -3,6 +3,7 @@ package com.contoso.partnercenter.bff.partnercenter.resilience;
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -38,7 +39,7 @@ import reactor.core.publisher.Mono;
  * configured under {@code resilience4j.*} (one per {@link Operation}, the bulkhead shared):
  *
  * <pre>
- * deadline ( retry ( throttle gate ( bulkhead ( circuit breaker ( time limit ( one HTTP exchange ) ) ) ) ) )
+ * deadline ( retry ( throttle gate ( quota ( bulkhead ( circuit breaker ( time limit ( one HTTP exchange ) ) ) ) ) ) )
  * </pre>
  *
  * What is retried, what the breaker counts and what closes a gate is {@link FailureKind}'s table; retries wait
@@ -54,6 +55,7 @@ public class UpstreamResilience {
 
     private final Map<Operation, Policies> policies = new EnumMap<>(Operation.class);
     private final ThrottleGates gates;
+    private final Quota quota;
     private final MeterRegistry meters;
     private final Duration deadline;
     private final Clock clock;
@@ -66,10 +68,12 @@ public class UpstreamResilience {
             BulkheadRegistry bulkheads,
             TimeLimiterRegistry timeLimiters,
             ThrottleGates gates,
+            Quota quota,
             MeterRegistry meters,
             Duration deadline,
             Clock clock) {
         this.gates = gates;
+        this.quota = quota;
         this.meters = meters;
         this.deadline = deadline;
         this.clock = clock;
@@ -123,11 +127,15 @@ public class UpstreamResilience {
         return Mono.defer(() -> {
             Instant deadlineAt = clock.instant().plus(deadline);
             var attempts = new AtomicInteger();
-            Mono<T> attempt = Mono.defer(() -> {
-                Duration closed = gates.remaining(operation, customerId);
+            Mono<T> attempt = gates.remaining(operation, customerId).flatMap(closed -> {
                 if (!closed.isZero()) {
                     return Mono.error(PartnerCenterException.gateClosed(operation, closed));
                 }
+                // The partner's quota, if it has one: wait for a turn while the deadline leaves an attempt's time.
+                Mono<Void> turn = quota.acquire(
+                        operation,
+                        Duration.between(clock.instant(), deadlineAt)
+                                .minus(p.timeLimiter.getTimeLimiterConfig().getTimeoutDuration()));
                 // Counted when it is sent, so refusals by the bulkhead or the breaker are not attempts.
                 Mono<T> limited = Mono.defer(() -> {
                             attempts.incrementAndGet();
@@ -143,9 +151,9 @@ public class UpstreamResilience {
                         // Once per attempt: doOnSuccess fires for a value and for an empty answer alike.
                         .doOnSuccess(value -> countAttempt(operation, null))
                         .doOnError(e -> countAttempt(operation, e));
-                return p.breaker
-                        .protect(operation, breakerKey, correlationId, limited)
-                        .transform(BulkheadOperator.of(p.bulkhead))
+                return turn.then(p.breaker
+                                .protect(operation, breakerKey, correlationId, limited)
+                                .transform(BulkheadOperator.of(p.bulkhead)))
                         .onErrorMap(BulkheadFullException.class, e -> PartnerCenterException.overloaded(operation))
                         .doOnError(PartnerCenterException.class, e -> {
                             if (e.kind().closesGate()) {

@@ -1,9 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.throttle;
 
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -11,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import reactor.core.publisher.Mono;
 
 /**
  * Partner Center's throttling, respected: a 429 closes the gate of its scope for its {@code Retry-After}, and
@@ -19,50 +17,49 @@ import java.util.Map;
  *
  * <p>A gate's scope is one customer's calls of one operation ({@link ThrottleScope#CUSTOMER}, the default for
  * the per-customer operations) or all calls of the operation ({@link ThrottleScope#PARTNER}, always so for the
- * validation codes, which are the partner's). Scopes come from {@code partner-center.throttle.scope.<operation>}.
+ * validation codes, which are the partner's). Scopes come from {@code partner-center.throttle.scope.<operation>};
+ * the gates themselves live in a {@link GateStore}, this replica's or the fleet's.
  */
 public final class ThrottleGates {
 
-    private static final int MAX_GATES = 100_000;
+    // A retry that waited for its own 429's Retry-After comes back on a timer, not on this clock: they may differ
+    // by milliseconds, and the wait is Partner Center's in whole seconds anyway.
+    private static final Duration TIMER_SLACK = Duration.ofMillis(100);
 
     private final Map<Operation, ThrottleScope> scopes;
+    private final GateStore store;
     private final Clock clock;
     private final MeterRegistry meters;
-    // Gate key → the instant it opens again; each entry leaves by itself when its gate opens.
-    private final Cache<String, Instant> closed;
 
-    public ThrottleGates(Map<Operation, ThrottleScope> scopes, MeterRegistry meters, Clock clock) {
+    public ThrottleGates(Map<Operation, ThrottleScope> scopes, GateStore store, MeterRegistry meters, Clock clock) {
         this.scopes = scopes;
+        this.store = store;
         this.meters = meters;
         this.clock = clock;
-        this.closed = Caffeine.newBuilder()
-                .maximumSize(MAX_GATES)
-                .expireAfter(Expiry.<String, Instant>writing((key, until) -> waitFromNow(until)))
-                .build();
         for (Operation operation : Operation.values()) {
             String prefix = prefix(operation);
-            Gauge.builder("partner.center.throttle.gates.closed", closed, gates -> count(gates, prefix))
+            Gauge.builder("partner.center.throttle.gates.closed", store, gates -> gates.closedNow(prefix))
                     .description("Throttle gates closed now: scopes whose calls are not sent to Partner Center")
                     .tag("operation", operation.instanceName())
                     .register(meters);
         }
     }
 
-    /** How long the gate of this call's scope stays closed; zero when it is open. */
-    public Duration remaining(Operation operation, String customerId) {
-        Instant until = closed.getIfPresent(key(operation, customerId));
-        Duration left = until == null ? Duration.ZERO : waitFromNow(until);
-        if (!left.isZero()) {
-            meters.counter("partner.center.throttle.gate.refused", "operation", operation.instanceName())
-                    .increment();
-        }
-        return left;
+    /** How long the gate of this call's scope stays closed (a refusal, counted); zero when it is open. */
+    public Mono<Duration> remaining(Operation operation, String customerId) {
+        return Mono.defer(() -> store.closedUntil(key(operation, customerId)))
+                .map(until -> Duration.between(clock.instant(), until))
+                .filter(left -> left.compareTo(TIMER_SLACK) > 0)
+                .doOnNext(left -> meters.counter(
+                                "partner.center.throttle.gate.refused", "operation", operation.instanceName())
+                        .increment())
+                .defaultIfEmpty(Duration.ZERO);
     }
 
     /** Closes the gate of this call's scope for {@code wait}; a gate already closed for longer stays so. */
     public void close(Operation operation, String customerId, Duration wait) {
         Instant until = clock.instant().plus(wait);
-        closed.asMap().merge(key(operation, customerId), until, (old, now) -> now.isAfter(old) ? now : old);
+        store.close(key(operation, customerId), until);
         meters.counter("partner.center.throttle.gate.closed", "operation", operation.instanceName())
                 .increment();
     }
@@ -74,18 +71,5 @@ public final class ThrottleGates {
 
     private static String prefix(Operation operation) {
         return operation.instanceName() + ":";
-    }
-
-    private Duration waitFromNow(Instant until) {
-        Duration left = Duration.between(clock.instant(), until);
-        return left.isNegative() ? Duration.ZERO : left;
-    }
-
-    private double count(Cache<String, Instant> gates, String prefix) {
-        Instant now = clock.instant();
-        return gates.asMap().entrySet().stream()
-                .filter(gate ->
-                        gate.getKey().startsWith(prefix) && gate.getValue().isAfter(now))
-                .count();
     }
 }

@@ -1,0 +1,161 @@
+package com.contoso.partnercenter.bff.partnercenter.auth;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The App+User refresh token's lifetime, watched in every mode. Entra ID refresh tokens expire 90 days after
+ * they were issued, and a refused one (expired, revoked consent) takes every App+User call down with it. So:
+ *
+ * <ul>
+ *   <li>{@code partner_center_refresh_token_expiry_seconds}: the time left on the newest refresh token, 0 once
+ *       Entra ID refused it, none while its age is unknown (the configured token, until first redeemed);
+ *   <li>the {@code partnerCenterCredentials} health component, DOWN after a refusal, with what to do; it never
+ *       fails readiness, since App-only calls still work;
+ *   <li>a keep-alive: the refresh token is redeemed when it is older than {@code partner-center.auth.keep-alive}
+ *       (a day) or of unknown age, so a quiet service does not let it lapse; in fleet mode one replica does it;
+ *   <li>a WARN line a day once fewer than 14 days are left, and one when Entra ID refuses the token.
+ * </ul>
+ */
+public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RefreshTokenWatch.class);
+    static final Duration WARN_BEFORE = Duration.ofDays(14);
+    static final String NEW_CONSENT = "A partner admin consents again (the secure application model) to get a new"
+            + " refresh token; put it in the Secret under refresh-token (PARTNER_CENTER_AUTH_REFRESH_TOKEN) and roll"
+            + " the pods. In fleet mode the first new pod hands it to every replica.";
+
+    private final EntraIdTokens tokens;
+    private final Duration keepAlive;
+    private final Duration lifetime;
+    private final Clock clock;
+    private volatile Disposable watching;
+    private volatile Instant lastWarning = Instant.MIN;
+    private volatile EntraIdTokens.Refusal reported;
+
+    public RefreshTokenWatch(EntraIdTokens tokens, AuthProperties auth, MeterRegistry meters, Clock clock) {
+        this.tokens = tokens;
+        this.keepAlive = auth.keepAlive();
+        this.lifetime = auth.refreshTokenLifetime();
+        this.clock = clock;
+        Gauge.builder("partner.center.refresh.token.expiry", this, watch -> watch.secondsLeft())
+                .baseUnit("seconds")
+                .description("Time left on the newest App+User refresh token; 0 once Entra ID refused it")
+                .register(meters);
+    }
+
+    /** Seconds left on the newest refresh token: 0 once refused, NaN while its age is unknown. */
+    double secondsLeft() {
+        if (tokens.refusal() != null) {
+            return 0;
+        }
+        Instant issuedAt = tokens.refreshTokenIssuedAt();
+        if (issuedAt == null) {
+            return Double.NaN;
+        }
+        return Math.max(
+                0, Duration.between(clock.instant(), issuedAt.plus(lifetime)).toSeconds());
+    }
+
+    /** One look: redeem the token if it is due, then say what needs saying. */
+    Mono<Void> check() {
+        return tokens.keepAlive(keepAlive)
+                .onErrorResume(failure -> {
+                    if (tokens.refusal() == null) {
+                        log.warn(
+                                "Could not redeem the App+User refresh token to keep it alive ({}); trying again in {}",
+                                failure.toString(),
+                                period());
+                    }
+                    return Mono.empty();
+                })
+                .then(Mono.fromRunnable(this::report));
+    }
+
+    private void report() {
+        EntraIdTokens.Refusal refusal = tokens.refusal();
+        if (refusal != null && refusal != reported) {
+            reported = refusal;
+            log.warn(
+                    "Entra ID refused the App+User refresh token ({}): App+User calls (validation status, purchase"
+                            + " eligibility, qualification updates) answer 502 until a new consent. {}",
+                    refusal.reason(),
+                    NEW_CONSENT);
+            return;
+        }
+        double left = secondsLeft();
+        if (!Double.isNaN(left)
+                && left < WARN_BEFORE.toSeconds()
+                && refusal == null
+                && lastWarning.isBefore(clock.instant().minus(Duration.ofDays(1)))) {
+            lastWarning = clock.instant();
+            log.warn(
+                    "The App+User refresh token expires in {} days (issued {}). Redeeming it renews it; if that"
+                            + " keeps failing: {}",
+                    Duration.ofSeconds((long) left).toDays(),
+                    tokens.refreshTokenIssuedAt(),
+                    NEW_CONSENT);
+        }
+    }
+
+    // Often enough that a token of unknown age is redeemed soon after start, and a due one within the hour.
+    private Duration period() {
+        Duration quarter = keepAlive.dividedBy(4);
+        return quarter.compareTo(Duration.ofHours(1)) < 0 ? quarter : Duration.ofHours(1);
+    }
+
+    @Override
+    public Health health() {
+        EntraIdTokens.Refusal refusal = tokens.refusal();
+        if (refusal != null) {
+            return Health.down()
+                    .withDetail("refreshToken", "refused by Entra ID")
+                    .withDetail("reason", refusal.reason())
+                    .withDetail("since", refusal.since().toString())
+                    .withDetail("action", NEW_CONSENT)
+                    .build();
+        }
+        Instant issuedAt = tokens.refreshTokenIssuedAt();
+        if (issuedAt == null) {
+            return Health.up()
+                    .withDetail("refreshToken", "the configured one, not redeemed yet")
+                    .build();
+        }
+        return Health.up()
+                .withDetail("refreshTokenIssuedAt", issuedAt.toString())
+                .withDetail("refreshTokenExpiresAt", issuedAt.plus(lifetime).toString())
+                .build();
+    }
+
+    @Override
+    public void start() {
+        Duration period = period();
+        Duration first = period.compareTo(Duration.ofSeconds(10)) < 0 ? period : Duration.ofSeconds(10);
+        watching = Flux.interval(first, period).concatMap(tick -> check()).subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = watching;
+        if (current != null) {
+            current.dispose();
+        }
+        watching = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return watching != null;
+    }
+}

@@ -1,0 +1,54 @@
+package com.contoso.partnercenter.bff.partnercenter.cache;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * Answers beyond this replica's memory: in fleet mode, Redis behind the in-process cache, so the fleet asks
+ * Partner Center once per customer and TTL. Alone, a replica has nobody to share with ({@link #NONE}).
+ */
+public interface SharedAnswers {
+
+    /** Where an answer came from. */
+    enum Source {
+        /** This replica asked Partner Center. */
+        PARTNER_CENTER,
+        /** Another replica had it already. */
+        FLEET,
+        /** Another replica was asking Partner Center; this one waited for its answer. */
+        FLEET_AFTER_WAIT
+    }
+
+    /** An answer ({@code null} for none, such as no synchronous qualification), until when it holds, and whence. */
+    record Answer(Object value, Instant expiresAt, Source source) {}
+
+    /**
+     * The answer to {@code key}: the fleet's when another replica has it, else {@code load}'s, which one replica
+     * at a time runs for the whole fleet. Failures are never shared.
+     */
+    <T> Mono<Answer> answer(String key, TypeReference<T> type, Duration ttl, Mono<T> load);
+
+    /** The customer's answers are stale on every replica: gone from the fleet, and each replica told. */
+    void invalidate(String customerId, Iterable<String> keys);
+
+    /** What to do when another replica invalidated a customer; also told {@code null} when every answer may be stale. */
+    void onInvalidation(Consumer<String> customerId);
+
+    /** A replica alone: every answer is its own. */
+    SharedAnswers NONE = new SharedAnswers() {
+        @Override
+        public <T> Mono<Answer> answer(String key, TypeReference<T> type, Duration ttl, Mono<T> load) {
+            return load.map(value -> new Answer(value, Instant.now().plus(ttl), Source.PARTNER_CENTER))
+                    .defaultIfEmpty(new Answer(null, Instant.now().plus(ttl), Source.PARTNER_CENTER));
+        }
+
+        @Override
+        public void invalidate(String customerId, Iterable<String> keys) {}
+
+        @Override
+        public void onInvalidation(Consumer<String> customerId) {}
+    };
+}

@@ -1,0 +1,47 @@
+package com.contoso.partnercenter.bff.partnercenter.fleet;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.Delay;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/**
+ * Fleet mode's infrastructure, only when {@link FleetMode} is on: Spring Boot's Lettuce client made to fail
+ * fast while Redis is away (commands are refused at once instead of queued) and to find it again within a
+ * second; the fleet's Redis as the shared stores use it; and the key that encrypts tokens at rest, which
+ * startup refuses to go without.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(FleetMode.On.class)
+public class FleetConfiguration {
+
+    @Bean
+    LettuceClientOptionsBuilderCustomizer refuseCommandsWhileDisconnected() {
+        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    }
+
+    // Lettuce's default backoff grows to 30 s between reconnection attempts; a second is plenty.
+    @Bean
+    ClientResourcesBuilderCustomizer reconnectWithinASecond() {
+        return resources -> resources.reconnectDelay(
+                Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+    }
+
+    @Bean
+    TokenCipher tokenCipher(FleetProperties fleet) {
+        return new TokenCipher(fleet.tokenKey());
+    }
+
+    /** Also the {@code fleet} health component. */
+    @Bean
+    FleetRedis fleet(ReactiveStringRedisTemplate redis, FleetProperties fleet) {
+        return new FleetRedis(redis, fleet, Clock.systemUTC());
+    }
+}

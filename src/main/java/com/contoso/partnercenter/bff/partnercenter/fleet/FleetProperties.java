@@ -1,0 +1,26 @@
+package com.contoso.partnercenter.bff.partnercenter.fleet;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Fleet mode: what every replica shares in Redis ({@code spring.data.redis.*}).
+ *
+ * @param tokenKey base64 of 32 random bytes: the AES-256-GCM key the refresh token and the access tokens are
+ *     stored with in Redis. Required in fleet mode; the same on every replica.
+ * @param keyPrefix what every Redis key of the service starts with, so several services can share one Redis.
+ * @param timeout the longest a request waits on one Redis command before it goes on without Redis.
+ */
+@ConfigurationProperties("partner-center.fleet")
+public record FleetProperties(
+        String tokenKey,
+        @DefaultValue("partner-center-bff:") String keyPrefix,
+        @DefaultValue("500ms") Duration timeout) {
+
+    // Keeps the key out of logs and failure messages.
+    @Override
+    public String toString() {
+        return "FleetProperties[keyPrefix=" + keyPrefix + ", timeout=" + timeout + "]";
+    }
+}

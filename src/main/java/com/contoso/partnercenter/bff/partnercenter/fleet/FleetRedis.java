@@ -1,0 +1,140 @@
+package com.contoso.partnercenter.bff.partnercenter.fleet;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * The fleet's Redis, as every shared store uses it: a command that fails or takes longer than
+ * {@code partner-center.fleet.timeout} answers nothing instead, and the caller goes on with its own memory.
+ * Redis is never a reason for a 5xx. Losing it is logged once and finding it again once; in between, commands
+ * are skipped without waiting, but for one probe a second. Whoever keeps state that may have missed changes
+ * while Redis was away is told when it is back.
+ */
+public final class FleetRedis implements HealthIndicator {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetRedis.class);
+    private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final String prefix;
+    private final Duration timeout;
+    private final Clock clock;
+    private final List<Runnable> onRecovery = new CopyOnWriteArrayList<>();
+    private volatile Instant awaySince;
+    private volatile Instant nextProbe = Instant.MIN;
+    private volatile String lastFailure;
+
+    public FleetRedis(ReactiveStringRedisTemplate redis, FleetProperties properties, Clock clock) {
+        this.redis = redis;
+        this.prefix = properties.keyPrefix();
+        this.timeout = properties.timeout();
+        this.clock = clock;
+    }
+
+    /** A key of this service: the fleet's prefix, then the parts joined by colons. */
+    public String key(String... parts) {
+        return prefix + String.join(":", parts);
+    }
+
+    /** The command's answer; empty when it has none, and when Redis is away or too slow. */
+    public <T> Mono<T> run(Function<ReactiveStringRedisTemplate, Mono<T>> command) {
+        return Mono.defer(() -> {
+            if (skipping()) {
+                return Mono.empty();
+            }
+            return command.apply(redis)
+                    .timeout(timeout)
+                    .doOnSuccess(answer -> markReachable())
+                    .onErrorResume(failure -> {
+                        lost(failure);
+                        return Mono.empty();
+                    });
+        });
+    }
+
+    /** Messages on a channel, for as long as the service runs: the subscription comes back when Redis does. */
+    public Flux<String> listen(String channel) {
+        return Flux.defer(() -> redis.listenToChannel(channel))
+                .map(message -> message.getMessage())
+                .doOnNext(message -> markReachable())
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
+                        .maxBackoff(PROBE_EVERY)
+                        .doBeforeRetry(signal -> lost(signal.failure())));
+    }
+
+    /** Runs when Redis is reachable again after it was lost, for state that may have missed changes meanwhile. */
+    public void onRecovery(Runnable action) {
+        onRecovery.add(action);
+    }
+
+    /** Whether the last command failed to reach Redis. */
+    public boolean isAway() {
+        return awaySince != null;
+    }
+
+    private void markReachable() {
+        if (awaySince != null) {
+            recovered();
+        }
+    }
+
+    private boolean skipping() {
+        return awaySince != null && clock.instant().isBefore(nextProbe);
+    }
+
+    private synchronized void lost(Throwable failure) {
+        nextProbe = clock.instant().plus(PROBE_EVERY);
+        lastFailure =
+                failure.getClass().getSimpleName() + (failure.getMessage() != null ? ": " + failure.getMessage() : "");
+        if (awaySince == null) {
+            awaySince = clock.instant();
+            log.warn(
+                    "Redis is unreachable ({}): every replica goes on alone, with its own memory, until it is back",
+                    lastFailure);
+        }
+    }
+
+    private void recovered() {
+        synchronized (this) {
+            if (awaySince == null) {
+                return;
+            }
+            log.info(
+                    "Redis is reachable again after {} s: the replicas share their state again",
+                    Duration.between(awaySince, clock.instant()).toSeconds());
+            awaySince = null;
+        }
+        onRecovery.forEach(Runnable::run);
+    }
+
+    /**
+     * The {@code fleet} health component: DOWN while Redis is away, with since when and why. It never fails
+     * readiness: a replica without Redis still serves every request.
+     */
+    @Override
+    public Health health() {
+        run(template -> template.opsForValue().get(key("health"))).block(timeout.plusSeconds(1));
+        Instant since = awaySince;
+        if (since == null) {
+            return Health.up().withDetail("redis", "reachable").build();
+        }
+        return Health.down()
+                .withDetail("redis", "unreachable")
+                .withDetail("since", since.toString())
+                .withDetail("reason", String.valueOf(lastFailure))
+                .withDetail("meanwhile", "each replica uses its own memory: cache, throttle gates, tokens, quota")
+                .build();
+    }
+}

@@ -1,0 +1,59 @@
+package com.contoso.partnercenter.bff.partnercenter.throttle;
+
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Mono;
+
+/**
+ * Throttle gates shared by the fleet: a 429 seen by one replica closes the gate on all of them. Gates this
+ * replica knows closed are answered from its memory; the others are looked up in Redis once per attempt. With
+ * Redis away, each replica keeps its own gates.
+ */
+public final class RedisGateStore implements GateStore {
+
+    // Keeps the later of two closings, and lets Redis drop the gate when it opens (Redis 7: PXAT).
+    private static final RedisScript<Long> CLOSE = RedisScript.of("""
+            local current = redis.call('GET', KEYS[1])
+            if (not current) or tonumber(current) < tonumber(ARGV[1]) then
+              redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
+            end
+            return 1
+            """, Long.class);
+
+    private final FleetRedis redis;
+    private final LocalGateStore local;
+
+    public RedisGateStore(FleetRedis redis, LocalGateStore local) {
+        this.redis = redis;
+        this.local = local;
+    }
+
+    @Override
+    public Mono<Instant> closedUntil(String gate) {
+        Instant known = local.closedUntilNow(gate);
+        if (known != null) {
+            return Mono.just(known);
+        }
+        return redis.run(template -> template.opsForValue().get(redis.key("gate", gate)))
+                .flatMap(millis -> {
+                    local.close(gate, Instant.ofEpochMilli(Long.parseLong(millis)));
+                    return Mono.justOrEmpty(local.closedUntilNow(gate));
+                });
+    }
+
+    @Override
+    public void close(String gate, Instant until) {
+        local.close(gate, until);
+        redis.run(template -> template.execute(
+                                CLOSE, List.of(redis.key("gate", gate)), List.of(Long.toString(until.toEpochMilli())))
+                        .next())
+                .subscribe();
+    }
+
+    @Override
+    public long closedNow(String prefix) {
+        return local.closedNow(prefix);
+    }
+}

@@ -1,0 +1,272 @@
+package com.contoso.partnercenter.bff.fleet;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.contoso.partnercenter.bff.EndToEnd;
+import com.contoso.partnercenter.bff.RawHttp;
+import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
+import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
+import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Three replicas against one Partner Center (the simulator), one token issuer that rotates refresh tokens
+ * strictly (a used one is unknown afterwards) and issues access tokens that last five seconds (with Spring's
+ * one-minute margin), and one real
+ * Redis: the fleet acts as one careful client of Partner Center.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetTest {
+
+    static RedisServer redis;
+    static WireMockServer partnerCenter;
+    static MockOAuth2Server issuer;
+    static String consent;
+    static Fleet fleet;
+    static String token;
+
+    @BeforeAll
+    static void startTheFleet() {
+        redis = RedisServer.start();
+        partnerCenter = PartnerCenterSimulator.start(0);
+        issuer = LocalTokenIssuer.start(0, 65);
+        consent = LocalTokenIssuer.consent(issuer);
+        fleet = new Fleet(partnerCenter, issuer, redis, consent)
+                // A quota only the quota test uses.
+                .with("partner-center.quota.qualification-sync.requests-per-minute", 4);
+        for (int i = 0; i < 3; i++) {
+            fleet.start();
+        }
+        token = EndToEnd.readerToken(issuer);
+        drainTokenRequests();
+    }
+
+    @AfterAll
+    static void stopTheFleet() {
+        fleet.close();
+        partnerCenter.stop();
+        issuer.shutdown();
+        redis.close();
+    }
+
+    static Fleet.Replica replica(int n) {
+        return fleet.replicas().get(n);
+    }
+
+    static int asked(String path) {
+        return partnerCenter.findAll(anyRequestedFor(urlPathEqualTo(path))).size();
+    }
+
+    static JsonNode json(RawHttp.Answer answer) {
+        return JsonMapper.shared().readTree(answer.body());
+    }
+
+    /** The token requests the issuer received since the last call: their bodies. */
+    static List<String> drainTokenRequests() {
+        List<String> bodies = new ArrayList<>();
+        while (true) {
+            RecordedRequest request;
+            try {
+                request = issuer.takeRequest(10, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException noneLeft) {
+                return bodies;
+            }
+            if (request.getPath() != null && request.getPath().endsWith("/token")) {
+                bodies.add(request.getBody().readUtf8());
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void concurrentMissesOnDifferentReplicasMakeOneUpstreamCall() {
+        String customer = PartnerCenterSimulator.SLOW; // Partner Center takes 3 s to answer
+        List<CompletableFuture<RawHttp.Answer>> answers = IntStream.range(0, 30)
+                .mapToObj(i -> CompletableFuture.supplyAsync(
+                        () -> replica(i % 3).get("/api/v1/customers/" + customer + "/validation-status", token)))
+                .toList();
+
+        assertThat(answers).extracting(answer -> answer.join().status()).containsOnly(200);
+        assertThat(asked("/v1/customers/" + customer + "/validationStatus")).isEqualTo(1);
+        assertThat(answers)
+                .extracting(answer -> answer.join().header("Cache-Status"))
+                .contains("partner-center-bff; fwd=miss", "partner-center-bff; fwd=miss; collapsed; detail=fleet");
+        // And afterwards every replica answers from the fleet's copy.
+        assertThat(replica(2)
+                        .get("/api/v1/customers/" + customer + "/purchase-eligibility", token)
+                        .status())
+                .isEqualTo(200);
+        assertThat(asked("/v1/customers/" + customer + "/validationStatus")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void aThrottleSeenByOneReplicaClosesTheGateOnAll() {
+        String path = "/api/v1/customers/" + PartnerCenterSimulator.THROTTLED + "/validation-status";
+
+        RawHttp.Answer first = replica(0).get(path, token);
+        RawHttp.Answer second = replica(1).get(path, token);
+        RawHttp.Answer third = replica(2).get(path, token);
+
+        assertThat(first.status()).isEqualTo(503);
+        assertThat(first.header("Retry-After")).isEqualTo("57");
+        for (RawHttp.Answer gated : List.of(second, third)) {
+            assertThat(gated.status()).isEqualTo(503);
+            assertThat(json(gated).get("detail").asString()).contains("not asked again");
+            assertThat(Integer.parseInt(gated.header("Retry-After"))).isBetween(50, 57);
+        }
+        assertThat(asked("/v1/customers/" + PartnerCenterSimulator.THROTTLED + "/validationStatus"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    void anUpdateOnOneReplicaRefreshesTheOthers() {
+        String customer = UUID.randomUUID().toString();
+        String path = "/api/v1/customers/" + customer + "/qualifications";
+        for (int i = 0; i < 3; i++) {
+            assertThat(json(replica(i).get(path, token)).get("items")).isEmpty();
+        }
+        assertThat(asked("/v1/customers/" + customer + "/qualifications")).isEqualTo(1);
+
+        String writer = EndToEnd.token(
+                issuer,
+                List.of(LocalTokenIssuer.AUDIENCE),
+                java.util.Map.of("scp", "partner-center.read partner-center.write"),
+                3600);
+        assertThat(replica(0)
+                        .post(path, writer, "{\"qualification\": \"Education\"}")
+                        .status())
+                .isEqualTo(201);
+
+        for (int i = 1; i < 3; i++) {
+            assertThat(json(replica(i).get(path, token)).get("items"))
+                    .singleElement()
+                    .satisfies(item ->
+                            assertThat(item.get("qualification").asString()).isEqualTo("Education"));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theFleetRedeemsOneRefreshTokenChainOneReplicaAtATime() throws Exception {
+        drainTokenRequests();
+        var failures = new ConcurrentLinkedQueue<String>();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(7);
+        List<CompletableFuture<Void>> portals = IntStream.range(0, 3)
+                .mapToObj(i -> CompletableFuture.runAsync(() -> {
+                    while (System.nanoTime() < until) {
+                        // A customer nobody asked about: an App+User call to Partner Center every time.
+                        RawHttp.Answer answer =
+                                replica(i).get("/api/v1/customers/" + UUID.randomUUID() + "/validation-status", token);
+                        if (answer.status() != 404) {
+                            failures.add(answer.status() + " " + answer.body());
+                        }
+                        sleep(100);
+                    }
+                }))
+                .toList();
+        portals.forEach(CompletableFuture::join);
+
+        // Access tokens last 5 s: over 7 s one or two renewals for the whole fleet (and perhaps the keep-alive
+        // of a token whose age was unknown), not two per replica; a replica redeeming a refresh token another had
+        // already used would have been refused, strictly.
+        assertThat(failures).isEmpty();
+        List<String> refreshes = drainTokenRequests().stream()
+                .filter(body -> body.contains("grant_type=refresh_token"))
+                .toList();
+        assertThat(refreshes).hasSizeBetween(1, 4);
+        assertThat(refreshes).doesNotHaveDuplicates();
+    }
+
+    @Test
+    @Order(5)
+    void aReplicaStartedWithTheConfiguredLongUsedTokenTakesTheChainsNewest() {
+        replica(2).stop();
+        fleet.replicas().remove(2);
+        Fleet.Replica late = fleet.start(); // configured with the consent's token, redeemed long ago
+
+        RawHttp.Answer answer = late.get("/api/v1/customers/" + UUID.randomUUID() + "/validation-status", token);
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(404);
+        assertThat(drainTokenRequests()).noneMatch(body -> body.contains("refresh_token=" + consent));
+    }
+
+    @Test
+    @Order(6)
+    void aNewConsentTakesOverTheFleet() {
+        String renewed = LocalTokenIssuer.consent(issuer);
+        Fleet.Replica withNewConsent = fleet.start("partner-center.auth.refresh-token", renewed);
+
+        assertThat(withNewConsent
+                        .get("/api/v1/customers/" + UUID.randomUUID() + "/validation-status", token)
+                        .status())
+                .isEqualTo(404);
+        assertThat(drainTokenRequests()).anyMatch(body -> body.contains("refresh_token=" + renewed));
+        sleep(5_500); // the other replicas' access tokens run out
+        for (int i = 0; i < 2; i++) {
+            assertThat(replica(i)
+                            .get("/api/v1/customers/" + UUID.randomUUID() + "/validation-status", token)
+                            .status())
+                    .isEqualTo(404);
+        }
+
+        String stored = redis.get("partner-center-bff:tokens:partner-center-app-user");
+        var cipher = new TokenCipher(Fleet.TOKEN_KEY);
+        JsonNode chain = JsonMapper.shared().readTree(cipher.decrypt(stored.substring(stored.indexOf(':') + 1)));
+        assertThat(chain.get("consent").asString()).isEqualTo(cipher.fingerprint(renewed));
+        // Encrypted at rest: neither token appears in Redis as it is.
+        assertThat(stored)
+                .doesNotContain(
+                        chain.get("refreshToken").asString(),
+                        chain.get("accessToken").asString());
+    }
+
+    @Test
+    @Order(7)
+    void theQuotaHoldsAcrossReplicas() {
+        List<RawHttp.Answer> answers = IntStream.range(0, 8)
+                .mapToObj(i -> replica(i % 3).get("/api/v1/customers/" + UUID.randomUUID() + "/qualification", token))
+                .toList();
+
+        assertThat(answers).filteredOn(answer -> answer.status() == 200).hasSize(4);
+        assertThat(answers)
+                .filteredOn(answer -> answer.status() == 503)
+                .hasSize(4)
+                .allSatisfy(answer -> {
+                    assertThat(json(answer).get("type").asString()).endsWith("quota-exhausted");
+                    assertThat(Integer.parseInt(answer.header("Retry-After"))).isBetween(1, 15);
+                });
+        assertThat(partnerCenter.findAll(
+                        anyRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                                "/v1/customers/[^/]+/qualification"))))
+                .hasSize(4);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
