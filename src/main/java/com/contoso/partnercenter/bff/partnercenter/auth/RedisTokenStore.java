@@ -50,10 +50,6 @@ public final class RedisTokenStore implements TokenStore {
             redis.call('SET', KEYS[1], ARGV[1])
             return 1
             """, Long.class);
-    private static final RedisScript<Long> RELEASE = RedisScript.of("""
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0
-            """, Long.class);
     private static final Duration POLL = Duration.ofMillis(50);
 
     /** What is stored, encrypted: a registration's tokens and where they come from. */
@@ -278,20 +274,15 @@ public final class RedisTokenStore implements TokenStore {
     public <T> Mono<T> oneAtATime(String registrationId, Mono<T> work) {
         String lock = redis.key("token-lock", registrationId);
         String owner = CorrelationId.newId();
-        return redis.run(template -> template.opsForValue().setIfAbsent(lock, owner, lockFor))
-                .defaultIfEmpty(true) // Redis away: every replica on its own
+        return redis.lock(lock, owner, lockFor)
                 .flatMap(mine -> mine
-                        ? work.doFinally(signal -> redis.run(
-                                        template -> template.execute(RELEASE, List.of(lock), List.of(owner))
-                                                .next())
-                                .subscribe())
+                        ? work.doFinally(signal -> redis.unlock(lock, owner))
                         : untilFree(lock).then(work));
     }
 
     // Another replica is asking Entra ID: wait until it is done (its tokens are then stored), at most lockFor.
     private Mono<Void> untilFree(String lock) {
-        return redis.run(template -> template.hasKey(lock))
-                .defaultIfEmpty(false)
+        return redis.locked(lock)
                 .flatMap(taken -> taken ? Mono.error(new IllegalStateException("taken")) : Mono.<Void>empty())
                 .retryWhen(Retry.fixedDelay(lockFor.toMillis() / POLL.toMillis(), POLL))
                 .onErrorResume(stillTaken -> Mono.empty());

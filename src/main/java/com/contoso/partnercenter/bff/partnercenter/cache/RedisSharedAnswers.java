@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.core.type.TypeReference;
@@ -26,12 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RedisSharedAnswers implements SharedAnswers {
 
-    private static final RedisScript<Long> RELEASE = RedisScript.of("""
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              return redis.call('DEL', KEYS[1])
-            end
-            return 0
-            """, Long.class);
     private static final String INVALIDATIONS = "invalidations";
     private static final Duration POLL = Duration.ofMillis(25);
     private static final int MAX_ROUNDS = 3;
@@ -79,11 +72,9 @@ public final class RedisSharedAnswers implements SharedAnswers {
         String owner = CorrelationId.newId();
         Mono<Answer> askForTheFleet = fresh(load, ttl)
                 .flatMap(answer -> keep(answerKey, answer).thenReturn(answer))
-                .doFinally(signal -> release(lockKey, owner));
+                .doFinally(signal -> redis.unlock(lockKey, owner));
         return shared(answerKey, type, Source.FLEET)
-                .switchIfEmpty(Mono.defer(() -> redis.run(
-                                template -> template.opsForValue().setIfAbsent(lockKey, owner, lockFor))
-                        .defaultIfEmpty(true) // Redis away: this replica asks for itself
+                .switchIfEmpty(Mono.defer(() -> redis.lock(lockKey, owner, lockFor)
                         .flatMap(mine -> mine
                                 ? askForTheFleet
                                 : waitFor(answerKey, lockKey, type)
@@ -101,8 +92,7 @@ public final class RedisSharedAnswers implements SharedAnswers {
     // The replica that holds the lock: its answer as soon as it is kept; empty once the lock is gone without one.
     private <T> Mono<Answer> waitFor(String answerKey, String lockKey, TypeReference<T> type) {
         return shared(answerKey, type, Source.FLEET_AFTER_WAIT)
-                .switchIfEmpty(Mono.defer(() -> redis.run(template -> template.hasKey(lockKey))
-                        .defaultIfEmpty(false)
+                .switchIfEmpty(Mono.defer(() -> redis.locked(lockKey)
                         .flatMap(asking -> asking ? Mono.error(StillAsking.INSTANCE) : Mono.<Answer>empty())))
                 .retryWhen(Retry.fixedDelay(lockFor.toMillis() / POLL.toMillis(), POLL)
                         .filter(failure -> failure == StillAsking.INSTANCE))
@@ -125,12 +115,6 @@ public final class RedisSharedAnswers implements SharedAnswers {
         String kept = answer.expiresAt().toEpochMilli() + "\n" + json.writeValueAsString(answer.value());
         return redis.run(template -> template.opsForValue().set(answerKey, kept, left))
                 .defaultIfEmpty(false);
-    }
-
-    private void release(String lockKey, String owner) {
-        redis.run(template -> template.execute(RELEASE, List.of(lockKey), List.of(owner))
-                        .next())
-                .subscribe();
     }
 
     @Override

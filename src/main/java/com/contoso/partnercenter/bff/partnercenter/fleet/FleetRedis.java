@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -26,6 +27,10 @@ public final class FleetRedis implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(FleetRedis.class);
     private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+    private static final RedisScript<Long> RELEASE = RedisScript.of("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """, Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final String prefix;
@@ -62,6 +67,26 @@ public final class FleetRedis implements HealthIndicator {
                         return Mono.empty();
                     });
         });
+    }
+
+    /**
+     * Takes the short lock at {@code key} for {@code owner}, for at most {@code holdAtMost} should its owner die
+     * with it: true when taken, and also when Redis is away (each replica is then alone).
+     */
+    public Mono<Boolean> lock(String key, String owner, Duration holdAtMost) {
+        return run(template -> template.opsForValue().setIfAbsent(key, owner, holdAtMost))
+                .defaultIfEmpty(true);
+    }
+
+    /** Releases the lock if {@code owner} still holds it: one whose hold ran out may be another's by now. */
+    public void unlock(String key, String owner) {
+        run(template -> template.execute(RELEASE, List.of(key), List.of(owner)).next())
+                .subscribe();
+    }
+
+    /** Whether someone holds the lock; false when Redis is away. */
+    public Mono<Boolean> locked(String key) {
+        return run(template -> template.hasKey(key)).defaultIfEmpty(false);
     }
 
     /** Messages on a channel, for as long as the service runs: the subscription comes back when Redis does. */
