@@ -50,3 +50,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "partner-center-bff.multiReplica" -}}
 {{- if or (gt (int .Values.replicaCount) 1) (and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) 1)) }}true{{- end }}
 {{- end }}
+
+{{/*
+The Redis port of fleet mode: the URL's, else redis.port.
+*/}}
+{{- define "partner-center-bff.redisPort" -}}
+{{- if .Values.redis.url -}}
+{{- $url := urlParse .Values.redis.url -}}
+{{- $hostPort := splitList ":" $url.host -}}
+{{- if gt (len $hostPort) 1 -}}{{ last $hostPort }}{{- else -}}6379{{- end -}}
+{{- else -}}
+{{ .Values.redis.port }}
+{{- end -}}
+{{- end -}}

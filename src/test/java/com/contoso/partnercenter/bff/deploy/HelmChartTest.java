@@ -190,7 +190,8 @@ class HelmChartTest {
     void optionalFeaturesAreOffByDefault() {
         List<Map<String, Object>> objects = render(c -> c);
 
-        for (String kind : List.of("Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceMonitor")) {
+        for (String kind :
+                List.of("Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceMonitor", "PrometheusRule")) {
             assertThat(ofKind(objects, kind)).as(kind).isEmpty();
         }
         assertThat(ofKind(objects, "PodDisruptionBudget")).hasSize(1); // two replicas by default
@@ -243,6 +244,85 @@ class HelmChartTest {
             assertThatThrownBy(() -> render(c -> c.withValuesFile(values)))
                     .as(values.getFileName().toString())
                     .hasMessageContaining("values don't meet the specifications of the schema");
+        }
+    }
+
+    // --- fleet mode ---
+
+    static List<Map<String, Object>> env(List<Map<String, Object>> objects) {
+        return at(one(objects, "Deployment"), "spec", "template", "spec", "containers", "0", "env");
+    }
+
+    static Map<String, Object> variable(List<Map<String, Object>> env, String name) {
+        return env.stream().filter(e -> name.equals(e.get("name"))).findFirst().orElse(null);
+    }
+
+    @Test
+    void fleetModeGetsRedisAndTheTokenKeyFromItsSecret() {
+        List<Map<String, Object>> objects = render(c -> c.set("redis.url", "redis://redis.partners:6380")
+                .set("redis.existingSecret", "partner-center-fleet")
+                .set("networkPolicy.enabled", true));
+        List<Map<String, Object>> env = env(objects);
+
+        assertThat(variable(env, "SPRING_DATA_REDIS_URL")).containsEntry("value", "redis://redis.partners:6380");
+        assertThat((String) at(variable(env, "PARTNER_CENTER_FLEET_TOKEN_KEY"), "valueFrom", "secretKeyRef", "name"))
+                .isEqualTo("partner-center-fleet");
+        assertThat((String) at(variable(env, "PARTNER_CENTER_FLEET_TOKEN_KEY"), "valueFrom", "secretKeyRef", "key"))
+                .isEqualTo("token-key");
+        assertThat((Boolean) at(variable(env, "SPRING_DATA_REDIS_PASSWORD"), "valueFrom", "secretKeyRef", "optional"))
+                .isTrue();
+        // The policy lets the pods reach Redis, on its port only.
+        List<Map<String, Object>> egress = at(one(objects, "NetworkPolicy"), "spec", "egress");
+        assertThat(egress)
+                .anySatisfy(rule ->
+                        assertThat((Integer) at(rule, "ports", "0", "port")).isEqualTo(6380));
+    }
+
+    @Test
+    void withoutRedisThereIsNoFleetAndNoRedisEgress() {
+        List<Map<String, Object>> objects = render(c -> c.set("networkPolicy.enabled", true));
+
+        assertThat(env(objects))
+                .extracting(e -> e.get("name"))
+                .doesNotContain("SPRING_DATA_REDIS_URL", "SPRING_DATA_REDIS_HOST", "PARTNER_CENTER_FLEET_TOKEN_KEY");
+        assertThat((List<Object>) at(one(objects, "NetworkPolicy"), "spec", "egress"))
+                .hasSize(2);
+    }
+
+    @Test
+    void fleetModeWithoutItsSecretIsRefused() {
+        assertThatThrownBy(() -> render(c -> c.set("redis.host", "redis"))).hasMessageContaining("existingSecret");
+    }
+
+    // --- alerts ---
+
+    static final Path PROMTOOL = Path.of(System.getProperty("promtool", "/usr/bin/promtool"));
+
+    @Test
+    void theAlertRulesPassPromtoolsChecksAndUnitTests() throws Exception {
+        assertThat(PROMTOOL)
+                .as("promtool (Debian's prometheus package; .ci/run installs it) tests the alert rules")
+                .isExecutable();
+        Map<String, Object> rule = one(render(c -> c.set("prometheusRule.enabled", true)), "PrometheusRule");
+        Files.writeString(temp.resolve("rules.yaml"), new Yaml().dump(at(rule, "spec")));
+        Path tests =
+                Files.copy(Path.of("src/test/resources/prometheus/alerts-test.yaml"), temp.resolve("alerts-test.yaml"));
+
+        for (List<String> command : List.of(
+                List.of(
+                        PROMTOOL.toString(),
+                        "check",
+                        "rules",
+                        temp.resolve("rules.yaml").toString()),
+                List.of(PROMTOOL.toString(), "test", "rules", tests.toString()))) {
+            Process promtool = new ProcessBuilder(command)
+                    .directory(temp.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            String report = new String(promtool.getInputStream().readAllBytes());
+            assertThat(promtool.waitFor())
+                    .as(String.join(" ", command) + "\n" + report)
+                    .isZero();
         }
     }
 }

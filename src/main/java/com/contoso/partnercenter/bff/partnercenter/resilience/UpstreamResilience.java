@@ -189,7 +189,8 @@ public class UpstreamResilience {
     }
 
     /**
-     * The one line a failed call writes, after its retries, with its own correlation id. Failures about one
+     * The one line a failed call writes, after its retries, with its own correlation id; and its count, by
+     * problem type, in {@code partner_center_upstream_failures_total}. Failures about one
      * request (a 404, a rejection) are INFO; Partner Center or the service failing is WARN. An expected failure
      * is named, never given a stack trace; anything else is unexpected and gets one.
      */
@@ -201,6 +202,8 @@ public class UpstreamResilience {
                         "Partner Center {} for {} failed unexpectedly", operation.instanceName(), customerId, failure);
                 return;
             }
+            meters.counter("partner.center.upstream.failures", "operation", operation.instanceName(), "type", e.type())
+                    .increment();
             Level level = e.status().is5xxServerError() ? Level.WARN : Level.INFO;
             log.atLevel(level)
                     .log(
