@@ -1,8 +1,12 @@
 package com.contoso.partnercenter.bff.local;
 
 import com.contoso.partnercenter.bff.PartnerCenterBffApplication;
+import com.contoso.partnercenter.bff.fleet.RedisServer;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.slf4j.Logger;
@@ -28,13 +32,63 @@ public final class LocalPartnerCenterBff {
     private LocalPartnerCenterBff() {}
 
     public static void main(String[] args) {
-        ConfigurableApplicationContext context = start(
-                Integer.getInteger("local.simulator.port", 8089), Integer.getInteger("local.issuer.port", 8090), args);
-        log.info(whereEverythingIs(context.getEnvironment()));
+        int simulatorPort = Integer.getInteger("local.simulator.port", 8089);
+        int issuerPort = Integer.getInteger("local.issuer.port", 8090);
+        int replicas = Integer.getInteger("local.replicas", 1);
+        if (replicas < 2) {
+            log.info(whereEverythingIs(
+                    start(simulatorPort, issuerPort, Map.of(), args).getEnvironment()));
+            return;
+        }
+        for (ConfigurableApplicationContext replica : startFleet(simulatorPort, issuerPort, replicas, args)) {
+            log.info(whereEverythingIs(replica.getEnvironment()));
+        }
+    }
+
+    /**
+     * Fleet mode by hand ({@code -Dlocal.replicas=2}): a local {@code redis-server} of its own on a free port, and
+     * that many replicas sharing it, on API ports 8080, 8082, … (management 8081, 8083, …), one simulator and one
+     * issuer. Closing any replica stops them all.
+     */
+    public static List<ConfigurableApplicationContext> startFleet(
+            int simulatorPort, int issuerPort, int replicas, String... args) {
+        RedisServer redis = RedisServer.start();
+        // Its own process: it must not outlive the run, however the run ends.
+        Runtime.getRuntime().addShutdownHook(new Thread(redis::close));
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        Map<String, Object> fleet = Map.of(
+                "spring.data.redis.url", redis.url(),
+                "partner-center.fleet.token-key", java.util.Base64.getEncoder().encodeToString(key));
+        List<ConfigurableApplicationContext> started = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            String[] ports = {"--server.port=" + (8080 + 2 * i), "--management.server.port=" + (8081 + 2 * i)};
+            String[] arguments = java.util.stream.Stream.concat(Arrays.stream(ports), Arrays.stream(args))
+                    .toArray(String[]::new);
+            if (i == 0) {
+                ConfigurableApplicationContext first = start(simulatorPort, issuerPort, fleet, arguments);
+                first.addApplicationListener(closed -> {
+                    if (closed instanceof ContextClosedEvent) {
+                        redis.close();
+                    }
+                });
+                started.add(first);
+            } else {
+                // The first replica's simulator, issuer and consent: one partner, one fleet.
+                Map<String, Object> same = new LinkedHashMap<>(localRun(started.get(0)));
+                started.add(run(same, arguments, () -> started.forEach(ConfigurableApplicationContext::close)));
+            }
+        }
+        return started;
     }
 
     /** Starts the simulator, the issuer and the service; closing the context stops all three. */
     public static ConfigurableApplicationContext start(int simulatorPort, int issuerPort, String... args) {
+        return start(simulatorPort, issuerPort, Map.of(), args);
+    }
+
+    static ConfigurableApplicationContext start(
+            int simulatorPort, int issuerPort, Map<String, Object> extra, String... args) {
         WireMockServer simulator = onPort(
                 "Partner Center simulator", "local.simulator.port", simulatorPort, PartnerCenterSimulator::start);
         MockOAuth2Server issuer;
@@ -69,7 +123,27 @@ public final class LocalPartnerCenterBff {
         properties.put("springdoc.swagger-ui.oauth.client-id", "portal");
         properties.put("springdoc.swagger-ui.oauth.client-secret", "local-portal-secret");
         properties.put("springdoc.swagger-ui.oauth.scopes", LocalTokenIssuer.SCOPES);
+        properties.putAll(extra);
+        try {
+            return run(properties, args, () -> {
+                simulator.stop();
+                issuer.shutdown();
+            });
+        } catch (RuntimeException e) {
+            simulator.stop();
+            issuer.shutdown();
+            throw e;
+        }
+    }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> localRun(ConfigurableApplicationContext replica) {
+        return (Map<String, Object>)
+                replica.getEnvironment().getPropertySources().get("local-run").getSource();
+    }
+
+    /** The service with the local run's properties, above application.yaml and below the command line. */
+    private static ConfigurableApplicationContext run(Map<String, Object> properties, String[] args, Runnable onClose) {
         SpringApplication application = new SpringApplication(PartnerCenterBffApplication.class);
         // Above application.yaml, below the command line, so every setting stays movable.
         application.addInitializers(context -> {
@@ -83,17 +157,10 @@ public final class LocalPartnerCenterBff {
         });
         application.addListeners(event -> {
             if (event instanceof ContextClosedEvent) {
-                simulator.stop();
-                issuer.shutdown();
+                onClose.run();
             }
         });
-        try {
-            return application.run(args);
-        } catch (RuntimeException e) {
-            simulator.stop();
-            issuer.shutdown();
-            throw e;
-        }
+        return application.run(args);
     }
 
     /**

@@ -63,11 +63,4 @@ class FailureTableTest {
                 kind.countsForBreaker(null) ? "counts" : "",
                 kind.closesGate() ? "closes" : "");
     }
-
-    /** Prints the rows, for a README that needs them. */
-    public static void main(String[] args) {
-        for (FailureKind kind : FailureKind.values()) {
-            System.out.println("| `" + kind.name() + "`: | " + String.join(" | ", columns(kind)) + " |");
-        }
-    }
 }
