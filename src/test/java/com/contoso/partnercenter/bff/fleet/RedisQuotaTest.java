@@ -18,8 +18,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
@@ -30,31 +28,26 @@ import reactor.core.publisher.Mono;
 class RedisQuotaTest {
 
     static RedisServer redis;
-    static LettuceConnectionFactory connections;
 
     @BeforeAll
     static void start() {
         redis = RedisServer.start();
-        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
-        connections.afterPropertiesSet();
-        connections.start();
     }
 
     @AfterAll
     static void stop() {
-        connections.destroy();
         redis.close();
     }
 
     static RedisQuota replica(String prefix) {
         var fleet = new FleetRedis(
-                new ReactiveStringRedisTemplate(connections),
+                new ReactiveStringRedisTemplate(redis.connections()),
                 new FleetProperties(null, prefix, Duration.ofMillis(500)),
                 Clock.systemUTC());
         return new RedisQuota(
                 new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(5))),
                 fleet,
-                (RedisClient) connections.getRequiredNativeClient(),
+                (RedisClient) redis.connections().getRequiredNativeClient(),
                 Duration.ofMillis(500));
     }
 

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * A real Redis for the fleet tests: Debian's {@code redis-server}, started by the test on a free port of its
@@ -23,6 +25,7 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private Process process;
+    private LettuceConnectionFactory connections;
 
     private RedisServer(int port) {
         this.port = port;
@@ -87,8 +90,21 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Spring Data Redis's Lettuce connections to it, as the application makes them; closed with the server. */
+    public synchronized LettuceConnectionFactory connections() {
+        if (connections == null) {
+            connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
+            connections.afterPropertiesSet();
+            connections.start();
+        }
+        return connections;
+    }
+
     @Override
     public void close() {
+        if (connections != null) {
+            connections.destroy();
+        }
         stop();
     }
 
