@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# What the benchmarks share: tools, a portal's RS256 token, the nginx stub of Partner Center and Entra ID (with
+# the JWK set), the service's jar started against it, and wrk. Sourced by run.sh and fleet.sh; expects ROOT and
+# OUT set.
+
+need() { command -v "$1" >/dev/null || { echo "installing $2" >&2; apt-get install -y -qq "$2" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }; }
+
+ports_free() { # every port given must be free: anything listening there would be measured instead
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "127.0.0.1:$port is in use; stop what listens there (an earlier run?) and try again" >&2
+      exit 1
+    fi
+  done
+}
+
+# A portal's token: RS256, signed by a key whose public half the stub serves as the JWK set. Sets TOKEN and JWKS.
+make_token() {
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$OUT/key.pem" 2>/dev/null
+  python3 - "$OUT" <<'PY'
+import base64, json, subprocess, sys, time
+out = sys.argv[1]
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+modulus = subprocess.check_output(["openssl", "rsa", "-in", f"{out}/key.pem", "-noout", "-modulus"]).decode()
+n = bytes.fromhex(modulus.strip().split("=", 1)[1])
+json.dump({"keys": [{"kty": "RSA", "kid": "bench", "use": "sig", "alg": "RS256",
+                     "n": b64(n), "e": b64((65537).to_bytes(3, "big"))}]}, open(f"{out}/jwks.json", "w"))
+now = int(time.time())
+header = b64(json.dumps({"alg": "RS256", "kid": "bench", "typ": "JWT"}).encode())
+claims = b64(json.dumps({"iss": "https://bench.invalid/portal", "sub": "portal", "aud": "api://partner-center-bff",
+                         "scp": "partner-center.read", "iat": now, "nbf": now, "exp": now + 7200}).encode())
+signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", f"{out}/key.pem"],
+                           input=f"{header}.{claims}".encode(), capture_output=True, check=True).stdout
+open(f"{out}/token", "w").write(f"{header}.{claims}.{b64(signature)}")
+PY
+  TOKEN=$(cat "$OUT/token")
+  # Inline in nginx's configuration: its workers may not read files under the repository (a private home).
+  JWKS=$(cat "$OUT/jwks.json")
+}
+
+# A fresh run: nginx left by a run killed before its cleanup stopped, the ports given free, an empty $OUT, the
+# jar rebuilt (always the code as it is now, not one left from an earlier build; sets JAR), the portal's token
+# made, and whatever the run starts (nginx, PIDS) stopped when it ends.
+prepare() {
+  [ -f "$OUT/nginx/nginx.pid" ] && kill "$(cat "$OUT/nginx/nginx.pid")" 2>/dev/null && sleep 1
+  ports_free "$@"
+  rm -rf "$OUT"
+  mkdir -p "$OUT"
+  PIDS=()
+  trap cleanup EXIT INT TERM
+  "$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -DskipTests package
+  JAR=$(ls "$ROOT"/target/partner-center-bff-*.jar | head -1)
+  make_token
+}
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  stop_nginx
+  wait 2>/dev/null || true
+}
+
+# The stub's server block: Partner Center's paths, Entra ID's token endpoint and the JWK set, fixed bodies.
+# $1 port; $2 (optional) an access log of the validation status calls, to count them.
+stub_server() {
+  local log="access_log off;"
+  [ -n "${2:-}" ] && log="access_log $2 upstream;"
+  cat <<EOF
+  server {
+    listen 127.0.0.1:$1;
+    location ~ ^/v1/customers/[^/]+/validationStatus\$ {
+      $log
+      return 200 '{"type":"account","status":"Allowed","lastUpdateDateTime":"2026-11-01T10:00:00Z"}';
+    }
+    location ~ ^/v1/customers/[^/]+/qualifications\$ {
+      return 200 '[{"qualification":"Education","vettingStatus":"Approved"}]';
+    }
+    location ~ ^/v1/customers/[^/]+/qualification\$ { return 200 '"education"'; }
+    location = /v1/customers/all/validations {
+      return 200 '[{"validationId":"bench","organizationName":"Contoso","partnerId":"1","maxCreates":5,"remainingCreates":5}]';
+    }
+    location = /token {
+      return 200 '{"token_type":"Bearer","expires_in":3600,"access_token":"bench-access-token","refresh_token":"bench-refresh-token"}';
+    }
+    location = /jwks { return 200 '$JWKS'; }
+  }
+EOF
+}
+
+# nginx's http block around the servers given on stdin.
+start_nginx() {
+  mkdir -p "$OUT/nginx"
+  {
+    cat <<EOF
+# As many workers as cores, for the stub and the proxy alike: the reference gets the machine the JVM gets.
+worker_processes auto;
+pid $OUT/nginx/nginx.pid;
+error_log $OUT/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  log_format upstream '\$uri \$msec \$http_ms_correlationid';
+  default_type application/json;
+  client_body_temp_path $OUT/nginx/body;
+  proxy_temp_path $OUT/nginx/proxy;
+  fastcgi_temp_path $OUT/nginx/fastcgi;
+  uwsgi_temp_path $OUT/nginx/uwsgi;
+  scgi_temp_path $OUT/nginx/scgi;
+  keepalive_requests 1000000;
+EOF
+    cat
+    echo "}"
+  } >"$OUT/nginx/nginx.conf"
+  nginx -c "$OUT/nginx/nginx.conf"
+}
+
+stop_nginx() {
+  [ -f "$OUT/nginx/nginx.pid" ] && kill "$(cat "$OUT/nginx/nginx.pid")" 2>/dev/null || true
+}
+
+# The image's default flags (Dockerfile JAVA_TOOL_OPTIONS) under the Helm chart's 768 MiB memory limit, which
+# -XX:MaxRAM stands in for outside a container.
+IMAGE_FLAGS=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")
+
+# Starts the jar against the stub and waits for readiness: $1 name, $2 API port, $3 management port, $4 stub
+# port, then any further arguments for the service. Sets APP_PID and READY_MS.
+start_service() {
+  local name=$1 port=$2 management=$3 stub=$4
+  shift 4
+  local jfr=()
+  [ "${PROFILE:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$name.jfr,settings=profile")
+  local started
+  started=$(date +%s%3N)
+  # shellcheck disable=SC2086
+  "$JAVA" $IMAGE_FLAGS -XX:MaxRAM=768m ${EXTRA_JAVA_OPTS:-} "${jfr[@]}" -jar "$JAR" \
+    --server.port="$port" --management.server.port="$management" \
+    --partner-center.base-url=http://127.0.0.1:"$stub" \
+    --partner-center.auth.tenant-id=bench --partner-center.auth.client-id=bench \
+    --partner-center.auth.client-secret=bench-secret --partner-center.auth.refresh-token=bench-refresh-token \
+    --partner-center.auth.token-uri=http://127.0.0.1:"$stub"/token \
+    --spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:"$stub"/jwks \
+    "$@" >"$OUT/$name.log" 2>&1 &
+  APP_PID=$!
+  PIDS+=("$APP_PID")
+  for _ in $(seq 1 600); do
+    if kill -0 "$APP_PID" 2>/dev/null && curl -sf -o /dev/null "http://127.0.0.1:$management/actuator/health/readiness"; then
+      READY_MS=$(( $(date +%s%3N) - started ))
+      return
+    fi
+    kill -0 "$APP_PID" 2>/dev/null || { cat "$OUT/$name.log"; exit 1; }
+    sleep 0.05
+  done
+  echo "the service did not become ready" >&2
+  exit 1
+}
+
+rss_mb() { echo $(( $(ps -o rss= -p "$1") / 1024 )); }
+
+# --- wrk ---------------------------------------------------------------------------------------------------------
+declare -A RPS P50 P99
+to_ms() { # wrk prints 812.00us, 1.20ms or 1.02s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+# $1 seconds, $2 url, [$3 name to record], [$4 a wrk Lua script]
+load() {
+  local result script=()
+  [ -n "${4:-}" ] && script=(-s "$4")
+  result=$(wrk -t1 -c"$CONNECTIONS" -d"$1"s --latency "${script[@]}" -H "Authorization: Bearer $TOKEN" "$2")
+  [ -n "${3:-}" ] || return 0
+  echo "$result" >"$OUT/$3.wrk"
+  if echo "$result" | grep -q "Non-2xx\|Socket errors"; then
+    echo "$3: wrong answers under load:" >&2
+    echo "$result" >&2
+    exit 1
+  fi
+  RPS[$3]=$(echo "$result" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
+  P50[$3]=$(to_ms "$(echo "$result" | awk '$1 == "50%" { print $2 }')")
+  P99[$3]=$(to_ms "$(echo "$result" | awk '$1 == "99%" { print $2 }')")
+  printf '  %-34s %8s req/s  p50 %7s ms  p99 %7s ms\n' "$3" "${RPS[$3]}" "${P50[$3]}" "${P99[$3]}"
+}
