@@ -136,7 +136,9 @@ public class PartnerCenterClient {
                         },
                         update,
                         (operation, body) -> read(operation, body, CustomerQualification.class))
-                .doOnNext(created -> cache.invalidate(customerId));
+                // Answered once the fleet was told: a portal that reads right after its update, on any replica,
+                // does not get the answer from before it.
+                .flatMap(created -> cache.invalidate(customerId).thenReturn(created));
     }
 
     /** {@code GET /v1/customers/{id}/validationStatus?type=…}: the customer's validation status. */

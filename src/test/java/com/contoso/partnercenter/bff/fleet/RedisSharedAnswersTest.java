@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -125,5 +126,23 @@ class RedisSharedAnswersTest {
         assertThat(first.value()).isEqualTo("answer 1");
         assertThat(second.value()).isEqualTo("answer 1");
         assertThat(upstream).hasValue(1);
+    }
+
+    /** An update answers the portal after the fleet's copies are gone and every replica was told, not before. */
+    @Test
+    void anInvalidationIsDoneWhenItCompletes() {
+        SharedAnswers writer = replica();
+        SharedAnswers reader = replica();
+        var told = new CompletableFuture<String>();
+        reader.onInvalidation(told::complete);
+        TypeReference<String> type = new TypeReference<>() {};
+        writer.answer("qualifications:customer-7", type, Duration.ofMinutes(1), Mono.just("before"))
+                .block();
+        assertThat(redis.get("answers-test:answer:qualifications:customer-7")).isNotNull();
+
+        writer.invalidate("customer-7", List.of("qualifications:customer-7")).block();
+
+        assertThat(redis.get("answers-test:answer:qualifications:customer-7")).isNull();
+        assertThat(told).succeedsWithin(Duration.ofSeconds(2)).isEqualTo("customer-7");
     }
 }

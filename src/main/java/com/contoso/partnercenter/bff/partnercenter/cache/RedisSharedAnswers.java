@@ -121,12 +121,13 @@ public final class RedisSharedAnswers implements SharedAnswers {
     }
 
     @Override
-    public void invalidate(String customerId, Iterable<String> keys) {
+    public Mono<Void> invalidate(String customerId, Iterable<String> keys) {
         List<String> answerKeys = new ArrayList<>();
         keys.forEach(key -> answerKeys.add(redis.key("answer", key)));
-        redis.run(template -> template.delete(answerKeys.toArray(String[]::new))
+        // Redis has written the message to every subscriber's connection when PUBLISH answers.
+        return redis.run(template -> template.delete(answerKeys.toArray(String[]::new))
                         .then(template.convertAndSend(redis.key(INVALIDATIONS), customerId)))
-                .subscribe();
+                .then();
     }
 
     /** Another replica still holds the lock: look again shortly. */

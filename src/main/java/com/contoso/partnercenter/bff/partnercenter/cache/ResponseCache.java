@@ -132,14 +132,17 @@ public final class ResponseCache {
         load.answer.complete(kept);
     }
 
-    /** After a change, the customer's answers are stale here and, for the fleet, everywhere. */
-    public void invalidate(String customerId) {
+    /**
+     * After a change, the customer's answers are stale here and, for the fleet, everywhere: completes once the
+     * fleet was told (never with an error: without Redis, each replica is alone anyway).
+     */
+    public Mono<Void> invalidate(String customerId) {
         if (answers == null) {
-            return;
+            return Mono.empty();
         }
         String customer = customerId.toLowerCase(Locale.ROOT);
         drop(customer);
-        shared.invalidate(
+        return shared.invalidate(
                 customer,
                 List.of(Operation.QUALIFICATIONS, Operation.QUALIFICATION_SYNC, Operation.VALIDATION_STATUS).stream()
                         .map(operation -> new Key(operation, customer).shared())

@@ -31,8 +31,11 @@ public interface SharedAnswers {
      */
     <T> Mono<Answer> answer(String key, TypeReference<T> type, Duration ttl, Mono<T> load);
 
-    /** The customer's answers are stale on every replica: gone from the fleet, and each replica told. */
-    void invalidate(String customerId, Iterable<String> keys);
+    /**
+     * The customer's answers are stale on every replica: gone from the fleet, and each replica told. Completes
+     * when both are done or could not be (never with an error).
+     */
+    Mono<Void> invalidate(String customerId, Iterable<String> keys);
 
     /** What to do when another replica invalidated a customer; also told {@code null} when every answer may be stale. */
     void onInvalidation(Consumer<String> customerId);
@@ -46,7 +49,9 @@ public interface SharedAnswers {
         }
 
         @Override
-        public void invalidate(String customerId, Iterable<String> keys) {}
+        public Mono<Void> invalidate(String customerId, Iterable<String> keys) {
+            return Mono.empty();
+        }
 
         @Override
         public void onInvalidation(Consumer<String> customerId) {}
