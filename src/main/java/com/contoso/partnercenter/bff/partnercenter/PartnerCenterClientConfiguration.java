@@ -66,7 +66,8 @@ class PartnerCenterClientConfiguration {
                 EntraIdTokens.registrations(properties.auth()),
                 json,
                 CLOCK,
-                properties.auth().timeout().plusSeconds(1));
+                // A refused token request is tried once more under the same lock, with Redis reads around it.
+                properties.auth().timeout().multipliedBy(2).plusSeconds(2));
     }
 
     // Built from Boot's builder so the HTTP client metrics and tracing stay attached.

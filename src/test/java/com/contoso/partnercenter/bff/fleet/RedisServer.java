@@ -126,6 +126,22 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** How many connections listen on {@code channel} ({@code PUBSUB NUMSUB}); 0 when nobody answers. */
+    public int subscribers(String channel) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(2_000);
+            socket.getOutputStream().write(("PUBSUB NUMSUB " + channel + "\r\n").getBytes(StandardCharsets.UTF_8));
+            var in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            in.readLine(); // *2
+            in.readLine(); // $length
+            in.readLine(); // the channel
+            return Integer.parseInt(in.readLine().substring(1)); // :count
+        } catch (IOException | RuntimeException nobody) {
+            return 0;
+        }
+    }
+
     /** The value at {@code key}, or null when there is none (or nobody answers). */
     public String get(String key) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {

@@ -130,11 +130,15 @@ class RedisSharedAnswersTest {
 
     /** An update answers the portal after the fleet's copies are gone and every replica was told, not before. */
     @Test
-    void anInvalidationIsDoneWhenItCompletes() {
+    void anInvalidationIsDoneWhenItCompletes() throws InterruptedException {
+        int listening = redis.subscribers("answers-test:invalidations"); // earlier tests' replicas
         SharedAnswers writer = replica();
         SharedAnswers reader = replica();
         var told = new CompletableFuture<String>();
         reader.onInvalidation(told::complete);
+        while (redis.subscribers("answers-test:invalidations") < listening + 2) {
+            Thread.sleep(10); // both replicas listen once their subscriptions are up
+        }
         TypeReference<String> type = new TypeReference<>() {};
         writer.answer("qualifications:customer-7", type, Duration.ofMinutes(1), Mono.just("before"))
                 .block();

@@ -45,8 +45,11 @@ public final class EntraIdTokens {
     private static final String PRINCIPAL = "partner-center-bff";
     // Spring Security's own margin: a token this close to its expiry is renewed first.
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
-    private static final Set<String> REFUSALS =
-            Set.of("invalid_grant", "invalid_client", "unauthorized_client", "invalid_scope");
+    // The refresh token itself refused (expired, revoked consent): Spring forgets it, only a new consent helps.
+    private static final String REFRESH_TOKEN_REFUSED = "invalid_grant";
+    // The app registration refused (a wrong or expired client secret, a removed permission): the refresh token
+    // may be fine, and what to do is different.
+    private static final Set<String> CLIENT_REFUSED = Set.of("invalid_client", "unauthorized_client", "invalid_scope");
 
     private final ReactiveOAuth2AuthorizedClientManager manager;
     private final TokenStore store;
@@ -56,8 +59,16 @@ public final class EntraIdTokens {
     private final Clock clock;
     private volatile Refusal refusal;
 
-    /** Entra ID refused the App+User refresh token: why, and since when. */
-    public record Refusal(String reason, Instant since) {}
+    /** Entra ID refused a token request: what it refused, why, and since when. */
+    public record Refusal(Refused what, String reason, Instant since) {}
+
+    /** What Entra ID refused. */
+    public enum Refused {
+        /** The App+User refresh token (expired, revoked consent): a partner admin consents again. */
+        REFRESH_TOKEN,
+        /** The app's own credentials or permissions: the client id or secret, or the app registration. */
+        CLIENT
+    }
 
     public EntraIdTokens(
             AuthProperties auth,
@@ -125,7 +136,7 @@ public final class EntraIdTokens {
                                             client.getAccessToken().getTokenValue()))
                                     .build())
                             .flatMap(response -> response.statusCode().value() == 401
-                                    ? forget(client).thenReturn(response)
+                                    ? forget(grant, client).thenReturn(response)
                                     : Mono.just(response)));
         };
     }
@@ -151,15 +162,34 @@ public final class EntraIdTokens {
      * would race each other's rotation. In fleet mode the store makes it one request for the whole fleet.
      */
     private Mono<OAuth2AuthorizedClient> renewed(Operation.Grant grant) {
+        return oneAtATime(grant, authorize(grant));
+    }
+
+    // The replica's one token request of the grant: whoever needs it meanwhile gets its answer. In fleet mode, the
+    // store makes it the fleet's one token request.
+    private Mono<OAuth2AuthorizedClient> oneAtATime(Operation.Grant grant, Mono<OAuth2AuthorizedClient> work) {
         return Mono.defer(() -> {
             var created = new CompletableFuture<OAuth2AuthorizedClient>();
             CompletableFuture<OAuth2AuthorizedClient> running = inFlight.putIfAbsent(grant, created);
             if (running != null) {
                 return Mono.fromFuture(running, true);
             }
-            store.oneAtATime(grant.registrationId(), authorize(grant))
-                    .doFinally(signal -> inFlight.remove(grant, created))
-                    .subscribe(created::complete, created::completeExceptionally, () -> created.complete(null));
+            // Out of the map before anyone hears the answer: a caller that goes on at once and needs a token again
+            // must start a new request, not get this finished one.
+            store.oneAtATime(grant.registrationId(), work)
+                    .subscribe(
+                            client -> {
+                                inFlight.remove(grant, created);
+                                created.complete(client);
+                            },
+                            failure -> {
+                                inFlight.remove(grant, created);
+                                created.completeExceptionally(failure);
+                            },
+                            () -> {
+                                inFlight.remove(grant, created);
+                                created.complete(null);
+                            });
             return Mono.fromFuture(created, true);
         });
     }
@@ -175,16 +205,23 @@ public final class EntraIdTokens {
         return once
                 // Refused: Spring forgot that refresh token. The store may have another (a newer one another replica
                 // obtained, a new consent): one more try; with nothing else, the refusal stands.
-                .onErrorResume(EntraIdTokens::refused, refused -> once.switchIfEmpty(Mono.error(refused)))
+                .onErrorResume(
+                        failure -> refused(failure) == Refused.REFRESH_TOKEN,
+                        refused -> once.switchIfEmpty(Mono.error(refused)))
                 .doOnNext(client -> {
-                    if (grant == Operation.Grant.APP_USER) {
+                    Refusal last = refusal;
+                    // A token came: whatever was refused for this grant is not any more.
+                    if (last != null && (grant == Operation.Grant.APP_USER || last.what() == Refused.CLIENT)) {
                         refusal = null;
                     }
                 })
-                .doOnError(EntraIdTokens::refused, refused -> {
-                    if (grant == Operation.Grant.APP_USER) {
-                        var error = ((OAuth2AuthorizationException) refused).getError();
+                .doOnError(failure -> {
+                    Refused what = refused(failure);
+                    if (what == Refused.CLIENT
+                            || (what == Refused.REFRESH_TOKEN && grant == Operation.Grant.APP_USER)) {
+                        var error = ((OAuth2AuthorizationException) failure).getError();
                         refusal = new Refusal(
+                                what,
                                 error.getErrorCode()
                                         + (error.getDescription() != null ? ": " + error.getDescription() : ""),
                                 clock.instant());
@@ -192,28 +229,39 @@ public final class EntraIdTokens {
                 });
     }
 
-    private static boolean refused(Throwable failure) {
-        return failure instanceof OAuth2AuthorizationException e
-                && REFUSALS.contains(e.getError().getErrorCode());
+    /** What Entra ID refused, or null when the failure is not a refusal (a timeout, a 5xx). */
+    private static Refused refused(Throwable failure) {
+        if (!(failure instanceof OAuth2AuthorizationException e)) {
+            return null;
+        }
+        String code = e.getError().getErrorCode();
+        return REFRESH_TOKEN_REFUSED.equals(code)
+                ? Refused.REFRESH_TOKEN
+                : CLIENT_REFUSED.contains(code) ? Refused.CLIENT : null;
     }
 
     /**
      * Redeems the App+User refresh token when the newest one is older than {@code olderThan} (or of unknown age),
-     * so a quiet service does not let it lapse; in fleet mode, one replica for the fleet.
+     * so a quiet service does not let it lapse; in fleet mode, one replica for the fleet. It is the replica's one
+     * token request of the grant like any other: calls that need a token meanwhile wait for its answer, and one
+     * already asking makes this one wait, so one refresh token is never redeemed twice.
      */
     public Mono<Void> keepAlive(Duration olderThan) {
         String registrationId = Operation.Grant.APP_USER.registrationId();
-        return store.oneAtATime(
-                        registrationId,
-                        store.loadAuthorizedClient(registrationId, PRINCIPAL).flatMap(newest -> {
-                            Instant issuedAt = store.refreshTokenIssuedAt();
-                            if (issuedAt != null
-                                    && issuedAt.isAfter(clock.instant().minus(olderThan))) {
-                                return Mono.empty(); // redeemed lately, here or on another replica
-                            }
-                            return store.saveAuthorizedClient(expiredCopy(newest), principal())
-                                    .then(authorize(Operation.Grant.APP_USER));
-                        }))
+        return oneAtATime(
+                        Operation.Grant.APP_USER,
+                        store.loadAuthorizedClient(registrationId, PRINCIPAL)
+                                .flatMap(newest -> {
+                                    Instant issuedAt = store.refreshTokenIssuedAt();
+                                    boolean due = issuedAt == null
+                                            || !issuedAt.isAfter(clock.instant().minus(olderThan));
+                                    // Not due (redeemed lately, here or on another replica): the current token, as
+                                    // any call asking now would get it.
+                                    return due
+                                            ? store.saveAuthorizedClient(expiredCopy(newest), principal())
+                                            : Mono.<Void>empty();
+                                })
+                                .then(authorize(Operation.Grant.APP_USER)))
                 .then();
     }
 
@@ -222,15 +270,25 @@ public final class EntraIdTokens {
         return store.refreshTokenIssuedAt();
     }
 
-    /** Entra ID's refusal of the App+User refresh token, until a token comes again; {@code null} otherwise. */
+    /** Entra ID's last refusal (of the refresh token or of the app), until a token comes again; else {@code null}. */
     public Refusal refusal() {
         return refusal;
     }
 
     // Partner Center refused the token (revoked consent, a claims challenge): don't send it again. The refresh
-    // token stays: the next call renews the access token, here and, in fleet mode, on every replica.
-    private Mono<Void> forget(OAuth2AuthorizedClient client) {
-        return store.saveAuthorizedClient(expiredCopy(client), principal());
+    // token stays: the next call renews the access token, here and, in fleet mode, on every replica. Only while
+    // that token is still the one held: a newer one (and the refresh token that came with it) is not undone.
+    private Mono<Void> forget(Operation.Grant grant, OAuth2AuthorizedClient used) {
+        return Mono.defer(() -> {
+            OAuth2AuthorizedClient held = store.held(grant.registrationId());
+            if (held == null
+                    || !held.getAccessToken()
+                            .getTokenValue()
+                            .equals(used.getAccessToken().getTokenValue())) {
+                return Mono.empty();
+            }
+            return store.saveAuthorizedClient(expiredCopy(held), principal());
+        });
     }
 
     private OAuth2AuthorizedClient expiredCopy(OAuth2AuthorizedClient client) {

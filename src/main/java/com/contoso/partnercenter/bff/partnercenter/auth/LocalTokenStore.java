@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import reactor.core.publisher.Mono;
 
 /**
@@ -16,8 +15,11 @@ import reactor.core.publisher.Mono;
  */
 public final class LocalTokenStore implements TokenStore {
 
-    /** One registration's tokens, with when they were obtained (their rank: newer wins) and the refresh token's age. */
-    record Held(OAuth2AuthorizedClient client, long rank, Instant refreshIssuedAt) {}
+    /**
+     * One registration's tokens, the refresh token's age, and, in fleet mode, their version in the fleet's store
+     * (0 for a configured token nobody redeemed yet): the version this replica's next write replaces.
+     */
+    record Held(OAuth2AuthorizedClient client, long version, Instant refreshIssuedAt) {}
 
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -53,7 +55,7 @@ public final class LocalTokenStore implements TokenStore {
         return Mono.fromRunnable(() -> keep(client, clock.instant()));
     }
 
-    /** Keeps tokens just obtained (or another replica's, newer than this one's); returns what was kept. */
+    /** Keeps tokens just obtained, at the version of the ones they replace; returns what was kept. */
     Held keep(OAuth2AuthorizedClient client, Instant obtained) {
         String registrationId = client.getClientRegistration().getRegistrationId();
         return held.compute(registrationId, (id, previous) -> {
@@ -64,28 +66,34 @@ public final class LocalTokenStore implements TokenStore {
                             || !Objects.equals(
                                     previous.client().getRefreshToken().getTokenValue(),
                                     client.getRefreshToken().getTokenValue()))) {
-                refreshIssuedAt = issuedAt(client.getRefreshToken(), obtained);
+                // This replica's clock, not the token's: Spring stamps it with the system's time anyway, and the
+                // keep-alive compares it with this clock.
+                refreshIssuedAt = obtained;
                 refreshTokenIssuedAt = refreshIssuedAt;
             }
-            return new Held(client, obtained.toEpochMilli(), refreshIssuedAt);
+            return new Held(client, previous != null ? previous.version() : 0, refreshIssuedAt);
         });
     }
 
-    /** Another replica's tokens, newer than this replica's, with the refresh token's known age. */
-    void adopt(OAuth2AuthorizedClient client, long rank, Instant refreshIssuedAt) {
+    /** The fleet's store holds {@code client} at {@code version} now: the version the next write replaces. */
+    void stored(OAuth2AuthorizedClient client, long version) {
+        held.computeIfPresent(
+                client.getClientRegistration().getRegistrationId(),
+                (id, previous) ->
+                        previous.client() == client ? new Held(client, version, previous.refreshIssuedAt()) : previous);
+    }
+
+    /** Another replica's tokens, a later version than this replica's, with the refresh token's known age. */
+    void adopt(OAuth2AuthorizedClient client, long version, Instant refreshIssuedAt) {
         String registrationId = client.getClientRegistration().getRegistrationId();
         held.compute(
                 registrationId,
-                (id, previous) -> previous != null && previous.rank() >= rank
+                (id, previous) -> previous != null && previous.version() >= version
                         ? previous
-                        : new Held(client, rank, refreshIssuedAt));
+                        : new Held(client, version, refreshIssuedAt));
         if (refreshIssuedAt != null && client.getRefreshToken() != null) {
             refreshTokenIssuedAt = refreshIssuedAt;
         }
-    }
-
-    private static Instant issuedAt(OAuth2RefreshToken token, Instant obtained) {
-        return token.getIssuedAt() != null ? token.getIssuedAt() : obtained;
     }
 
     /**

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -27,30 +29,50 @@ import tools.jackson.databind.json.JsonMapper;
  * long after the consent uses the chain's newest refresh token, not the configured one.
  *
  * <ul>
- *   <li><b>Newer wins.</b> Every write carries when its tokens were obtained; a compare-and-set script keeps an
- *       older write from replacing a newer one.
+ *   <li><b>Compare and set.</b> The stored tokens carry a version that Redis counts, not a clock: a replica's
+ *       write replaces the version it last saw, or nothing; an older chain never replaces a newer one.
  *   <li><b>One refresh at a time.</b> A replica redeems the refresh token under a short lock; the others wait,
- *       then find its new tokens. So no call fails because another replica rotated the token, even against an
- *       issuer that accepts only the newest refresh token.
+ *       take the lock in turn and find its new tokens. So no call fails because another replica rotated the
+ *       token, even against an issuer that accepts only the newest refresh token.
  *   <li><b>A new consent wins.</b> A configured refresh token the fleet has never seen (its HMAC is recorded,
- *       never the token) replaces the stored chain; one seen before is an older pod's, and the chain wins.
- *   <li><b>Redis lost the tokens</b> (restarted empty): the next replica to look writes its own again.
- *   <li><b>Redis away:</b> each replica goes on with its own copy.
+ *       never the token) replaces the stored chain, in one step with recording it; one seen before is an older
+ *       pod's, and the chain wins.
+ *   <li><b>Redis lost the tokens</b> (restarted empty): a replica that looks writes its own again, with the
+ *       consents it knows, so a configured token (version 0, a seed) never replaces a chain that was redeemed.
+ *   <li><b>Redis away, or a value it holds unreadable:</b> each replica goes on with its own copy.
  * </ul>
  */
 public final class RedisTokenStore implements TokenStore {
 
-    // Sets the value when no stored value has a rank (the number before the colon) at least as high.
-    private static final RedisScript<Long> NEWER_WINS = RedisScript.of("""
+    private static final Logger log = LoggerFactory.getLogger(RedisTokenStore.class);
+
+    // Written when the stored tokens are the version this write replaces, a seed (version 0: a configured token
+    // nobody redeemed) or gone (Redis lost them). Returns the new version; 0 when another replica's later tokens
+    // are stored.
+    private static final RedisScript<Long> COMPARE_AND_SET = RedisScript.of("""
             local current = redis.call('GET', KEYS[1])
-            if current then
-              local rank = tonumber(string.match(current, '^(%d+):'))
-              if rank and rank >= tonumber(ARGV[2]) then return 0 end
+            local version = 0
+            if current then version = tonumber(string.match(current, '^(%d+):')) or 0 end
+            if current and version ~= 0 and version ~= tonumber(ARGV[2]) then return 0 end
+            local next = math.max(version, tonumber(ARGV[2])) + 1
+            redis.call('SET', KEYS[1], next .. ':' .. ARGV[1])
+            return next
+            """, Long.class);
+    // A configured token, recorded as seen and, when it is new to the fleet, stored in the same step: over the
+    // chain (the next version) or, with none, as a seed. Returns -1 when the fleet had seen it, else its version.
+    private static final RedisScript<Long> CONSENT = RedisScript.of("""
+            if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return -1 end
+            local current = redis.call('GET', KEYS[1])
+            if not current then
+              redis.call('SET', KEYS[1], '0:' .. ARGV[1])
+              return 0
             end
-            redis.call('SET', KEYS[1], ARGV[1])
-            return 1
+            local version = (tonumber(string.match(current, '^(%d+):')) or 0) + 1
+            redis.call('SET', KEYS[1], version .. ':' .. ARGV[1])
+            return version
             """, Long.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    private static final int LOCK_ROUNDS = 3;
 
     /** What is stored, encrypted: a registration's tokens and where they come from. */
     record Stored(
@@ -70,13 +92,14 @@ public final class RedisTokenStore implements TokenStore {
     private final Clock clock;
     private final Duration lockFor;
     private volatile OAuth2AuthorizedClient configured;
+    private volatile String configuredConsent;
     private volatile String consent;
     private volatile boolean consentRecorded;
     private volatile String refused;
 
     /**
-     * @param lockFor the longest one token request may hold the fleet's lock (partner-center.auth.timeout and a
-     *     margin): a replica that died with it does not hold the others for longer.
+     * @param lockFor the longest one token request may hold the fleet's lock (a refused token request is tried
+     *     twice, with Redis around it): a replica that died with it does not hold the others for longer.
      */
     public RedisTokenStore(
             FleetRedis redis,
@@ -92,24 +115,12 @@ public final class RedisTokenStore implements TokenStore {
         this.json = json;
         this.clock = clock;
         this.lockFor = lockFor;
-        // Redis may have lost everything (restarted empty): this replica's tokens go back in, newer still winning,
-        // and the consents it knows are recorded again as seen, so none of them counts as new after the loss.
+        // Redis may have lost everything (restarted empty): this replica's tokens go back in, and the consents it
+        // knows are recorded again as seen, so none of them counts as new after the loss.
         redis.onRecovery(() -> {
-            if (configured != null) {
-                redis.run(template -> template.opsForSet()
-                                .add(
-                                        redis.key("consents"),
-                                        consent,
-                                        cipher.fingerprint(
-                                                configured.getRefreshToken().getTokenValue())))
-                        .subscribe();
-            }
             for (String registrationId :
                     List.of(Operation.Grant.APP_USER.registrationId(), Operation.Grant.APP_ONLY.registrationId())) {
-                LocalTokenStore.Held mine = local.current(registrationId);
-                if (mine != null) {
-                    write(mine).subscribe();
-                }
+                writeAgain(registrationId).subscribe();
             }
         });
     }
@@ -118,7 +129,8 @@ public final class RedisTokenStore implements TokenStore {
     public void seed(OAuth2AuthorizedClient configured) {
         local.seed(configured);
         this.configured = configured;
-        this.consent = cipher.fingerprint(configured.getRefreshToken().getTokenValue());
+        this.configuredConsent = cipher.fingerprint(configured.getRefreshToken().getTokenValue());
+        this.consent = configuredConsent;
     }
 
     @Override
@@ -143,39 +155,60 @@ public final class RedisTokenStore implements TokenStore {
                         .get(key(registrationId))
                         .map(Optional::of)
                         .defaultIfEmpty(Optional.empty())))
-                .flatMap(stored -> stored.isPresent()
-                        ? adopt(registrationId, stored.get())
-                        : writeAgain(registrationId)) // Redis lost it: this replica's copy is the best there is
+                .flatMap(stored -> stored.map(value -> adopt(registrationId, value))
+                        // Redis lost them: this replica's copy is the best there is.
+                        .orElseGet(() -> writeAgain(registrationId)))
                 .then(local.loadAuthorizedClient(registrationId, principal))
                 .map(client -> (T) client);
     }
 
-    // Another replica's tokens, if they are newer than this replica's and not the ones Entra ID refused.
+    // Another replica's tokens, if they are a later version than this replica's and not the ones Entra ID refused.
     private Mono<Void> adopt(String registrationId, String value) {
-        int colon = value.indexOf(':');
-        long rank = Long.parseLong(value.substring(0, colon));
+        Versioned stored = read(value);
         LocalTokenStore.Held mine = local.current(registrationId);
-        if (mine != null && mine.rank() >= rank) {
+        if (stored == null) {
+            return writeAgain(registrationId); // unreadable: not this fleet's, or from a version of it gone by
+        }
+        if (stored.version() == 0 && mine != null && mine.client() != configured) {
+            return writeAgain(registrationId); // a configured token over a lost chain: this replica's is newer
+        }
+        if (mine != null && mine.version() >= stored.version()) {
             return Mono.empty();
         }
-        String plain = cipher.decrypt(value.substring(colon + 1));
-        if (plain == null) {
-            return Mono.empty(); // written with another key: not this fleet's
-        }
-        Stored stored = json.readValue(plain, Stored.class);
-        if (stored.refreshToken() != null && stored.refreshToken().equals(refused)) {
+        if (stored.tokens().refreshToken() != null
+                && stored.tokens().refreshToken().equals(refused)) {
             return Mono.empty();
         }
         return registrations
                 .findByRegistrationId(registrationId)
                 .doOnNext(registration -> {
-                    consent = stored.consent() != null ? stored.consent() : consent;
+                    consent =
+                            stored.tokens().consent() != null ? stored.tokens().consent() : consent;
                     local.adopt(
-                            client(registration, stored),
-                            rank,
-                            stored.refreshIssuedAt() != null ? Instant.ofEpochMilli(stored.refreshIssuedAt()) : null);
+                            client(registration, stored.tokens()),
+                            stored.version(),
+                            stored.tokens().refreshIssuedAt() != null
+                                    ? Instant.ofEpochMilli(stored.tokens().refreshIssuedAt())
+                                    : null);
                 })
                 .then();
+    }
+
+    private record Versioned(long version, Stored tokens) {}
+
+    /** The stored value, or null when this replica cannot read it (another key, another format). */
+    private Versioned read(String value) {
+        try {
+            int colon = value.indexOf(':');
+            long version = Long.parseLong(value.substring(0, colon));
+            String plain = cipher.decrypt(value.substring(colon + 1));
+            return plain == null ? null : new Versioned(version, json.readValue(plain, Stored.class));
+        } catch (RuntimeException unreadable) {
+            log.warn(
+                    "The fleet's stored tokens could not be read ({}): this replica writes its own",
+                    unreadable.getClass().getSimpleName());
+            return null;
+        }
     }
 
     private static OAuth2AuthorizedClient client(ClientRegistration registration, Stored stored) {
@@ -197,9 +230,15 @@ public final class RedisTokenStore implements TokenStore {
                                         : null));
     }
 
+    // This replica's tokens back into a store that lost them (or holds only a configured token), with the consents
+    // it knows as seen. A configured token nobody redeemed here is left to recordConsent.
     private Mono<Void> writeAgain(String registrationId) {
         LocalTokenStore.Held mine = local.current(registrationId);
-        return mine == null ? Mono.empty() : write(mine);
+        if (mine == null || mine.client() == configured) {
+            return Mono.empty();
+        }
+        return redis.run(template -> template.opsForSet().add(redis.key("consents"), configuredConsent, consent))
+                .then(write(mine));
     }
 
     @Override
@@ -209,8 +248,23 @@ public final class RedisTokenStore implements TokenStore {
 
     private Mono<Void> write(LocalTokenStore.Held held) {
         OAuth2AuthorizedClient client = held.client();
-        OAuth2AccessToken access = client.getAccessToken();
-        OAuth2RefreshToken refresh = client.getRefreshToken();
+        return redis.run(template -> template.execute(
+                                COMPARE_AND_SET,
+                                List.of(key(client.getClientRegistration().getRegistrationId())),
+                                List.of(payload(held), Long.toString(held.version())))
+                        .next())
+                // 0: another replica's later tokens are stored; this replica takes them at its next look.
+                .doOnNext(version -> {
+                    if (version > 0) {
+                        local.stored(client, version);
+                    }
+                })
+                .then();
+    }
+
+    private String payload(LocalTokenStore.Held held) {
+        OAuth2AccessToken access = held.client().getAccessToken();
+        OAuth2RefreshToken refresh = held.client().getRefreshToken();
         Stored stored = new Stored(
                 access.getTokenValue(),
                 access.getIssuedAt() != null ? access.getIssuedAt().toEpochMilli() : 0,
@@ -219,38 +273,37 @@ public final class RedisTokenStore implements TokenStore {
                 refresh != null ? refresh.getTokenValue() : null,
                 held.refreshIssuedAt() != null ? held.refreshIssuedAt().toEpochMilli() : null,
                 consent);
-        String value = held.rank() + ":" + cipher.encrypt(json.writeValueAsString(stored));
-        return redis.run(template -> template.execute(
-                                NEWER_WINS,
-                                List.of(key(client.getClientRegistration().getRegistrationId())),
-                                List.of(value, Long.toString(held.rank())))
-                        .next())
-                .then();
+        return cipher.encrypt(json.writeValueAsString(stored));
     }
 
     /**
      * Once Redis answers: a consent the fleet has never seen replaces the stored chain (an operator put a new
-     * refresh token in the configuration); one seen before is older than the chain that grew from it.
+     * refresh token in the configuration); one seen before is older than the chain that grew from it. Recorded
+     * and stored in one step, so a consent is never recorded as seen without being stored.
      */
     private Mono<Void> recordConsent() {
-        if (consentRecorded || configured == null) {
+        OAuth2AuthorizedClient seed = configured;
+        if (consentRecorded || seed == null) {
             return Mono.empty();
         }
-        return redis.run(template -> template.opsForSet().add(redis.key("consents"), consent))
-                .flatMap(added -> {
+        String registrationId = seed.getClientRegistration().getRegistrationId();
+        LocalTokenStore.Held mine = local.current(registrationId);
+        if (mine == null || mine.client() != seed) {
+            consentRecorded = true; // this replica has redeemed or adopted since: its configured token is old news
+            return Mono.empty();
+        }
+        return redis.run(template -> template.execute(
+                                CONSENT,
+                                List.of(key(registrationId), redis.key("consents")),
+                                List.of(payload(mine), configuredConsent))
+                        .next())
+                .doOnNext(version -> {
                     consentRecorded = true;
-                    if (added == 0) {
-                        return Mono.empty();
+                    if (version >= 0) {
+                        local.stored(seed, version);
                     }
-                    String registrationId = configured.getClientRegistration().getRegistrationId();
-                    return redis.run(template -> template.hasKey(key(registrationId)))
-                            .flatMap(chain -> chain
-                                    // New to the fleet: it replaces the chain, ranked now so it wins over it.
-                                    ? write(local.keep(configured, clock.instant()))
-                                    // Nothing stored (a new fleet, or a Redis that lost everything): it starts
-                                    // the chain, ranked lowest, so a running replica's newer copy still wins.
-                                    : write(local.current(registrationId)));
-                });
+                })
+                .then();
     }
 
     /**
@@ -269,15 +322,23 @@ public final class RedisTokenStore implements TokenStore {
         });
     }
 
-    /** Holds the fleet's lock for the registration while {@code work} runs; waits for another replica's turn. */
+    /**
+     * Holds the fleet's lock for the registration while {@code work} runs. Another replica holding it: wait until
+     * it is done, then take it in turn (the work then finds that replica's new tokens). A lock that stays taken
+     * past a few turns (Redis in trouble) no longer holds this replica back.
+     */
     @Override
     public <T> Mono<T> oneAtATime(String registrationId, Mono<T> work) {
-        String lock = redis.key("token-lock", registrationId);
+        return inTurn(redis.key("token-lock", registrationId), work, 1);
+    }
+
+    private <T> Mono<T> inTurn(String lock, Mono<T> work, int round) {
         String owner = CorrelationId.newId();
         return redis.lock(lock, owner, lockFor)
                 .flatMap(mine -> mine
                         ? work.doFinally(signal -> redis.unlock(lock, owner))
-                        : untilFree(lock).then(work));
+                        : untilFree(lock)
+                                .then(Mono.defer(() -> round < LOCK_ROUNDS ? inTurn(lock, work, round + 1) : work)));
     }
 
     // Another replica is asking Entra ID: wait until it is done (its tokens are then stored), at most lockFor.

@@ -23,8 +23,9 @@ import reactor.core.publisher.Mono;
  *       Entra ID refused it, none while its age is unknown (the configured token, until first redeemed);
  *   <li>the {@code partnerCenterCredentials} health component, DOWN after a refusal, with what to do; it never
  *       fails readiness, since App-only calls still work;
- *   <li>a keep-alive: the refresh token is redeemed when it is older than {@code partner-center.auth.keep-alive}
- *       (a day) or of unknown age, so a quiet service does not let it lapse; in fleet mode one replica does it;
+ *   <li>a keep-alive: the refresh token is redeemed at least every {@code partner-center.auth.keep-alive} (a day;
+ *       the hourly look redeems it once it is due within the next look) and soon after start when its age is
+ *       unknown, so a quiet service does not let it lapse; in fleet mode one replica does it;
  *   <li>a WARN line a day once fewer than 14 days are left, and one when Entra ID refuses the token.
  * </ul>
  */
@@ -35,6 +36,9 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
     static final String NEW_CONSENT = "A partner admin consents again (the secure application model) to get a new"
             + " refresh token; put it in the Secret under refresh-token (PARTNER_CENTER_AUTH_REFRESH_TOKEN) and roll"
             + " the pods. In fleet mode the first new pod hands it to every replica.";
+    static final String CHECK_CLIENT = "Entra ID refused the app itself, not the refresh token: check"
+            + " partner-center.auth.client-id and client-secret (an expired secret?) and the app registration's"
+            + " permissions; the refresh token is kept and works again once the app does.";
 
     private final EntraIdTokens tokens;
     private final Duration keepAlive;
@@ -57,7 +61,7 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
 
     /** Seconds left on the newest refresh token: 0 once refused, NaN while its age is unknown. */
     double secondsLeft() {
-        if (tokens.refusal() != null) {
+        if (refreshTokenRefused(tokens.refusal())) {
             return 0;
         }
         Instant issuedAt = tokens.refreshTokenIssuedAt();
@@ -70,7 +74,8 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
 
     /** One look: redeem the token if it is due, then say what needs saying. */
     Mono<Void> check() {
-        return tokens.keepAlive(keepAlive)
+        // Due within the next look counts as due: redeemed at least every keep-alive, not every keep-alive and a look.
+        return tokens.keepAlive(keepAlive.minus(period()))
                 .onErrorResume(failure -> {
                     if (tokens.refusal() == null) {
                         log.warn(
@@ -87,11 +92,15 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
         EntraIdTokens.Refusal refusal = tokens.refusal();
         if (refusal != null && refusal != reported) {
             reported = refusal;
-            log.warn(
-                    "Entra ID refused the App+User refresh token ({}): App+User calls (validation status, purchase"
-                            + " eligibility, qualification updates) answer 502 until a new consent. {}",
-                    refusal.reason(),
-                    NEW_CONSENT);
+            if (refreshTokenRefused(refusal)) {
+                log.warn(
+                        "Entra ID refused the App+User refresh token ({}): App+User calls (validation status,"
+                                + " purchase eligibility, qualification updates) answer 502 until a new consent. {}",
+                        refusal.reason(),
+                        NEW_CONSENT);
+            } else {
+                log.warn("Entra ID refused the service's token request ({}). {}", refusal.reason(), CHECK_CLIENT);
+            }
             return;
         }
         double left = secondsLeft();
@@ -109,6 +118,10 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
         }
     }
 
+    private static boolean refreshTokenRefused(EntraIdTokens.Refusal refusal) {
+        return refusal != null && refusal.what() == EntraIdTokens.Refused.REFRESH_TOKEN;
+    }
+
     // Often enough that a token of unknown age is redeemed soon after start, and a due one within the hour.
     private Duration period() {
         Duration quarter = keepAlive.dividedBy(4);
@@ -119,11 +132,12 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
     public Health health() {
         EntraIdTokens.Refusal refusal = tokens.refusal();
         if (refusal != null) {
+            boolean refreshToken = refreshTokenRefused(refusal);
             return Health.down()
-                    .withDetail("refreshToken", "refused by Entra ID")
+                    .withDetail(refreshToken ? "refreshToken" : "client", "refused by Entra ID")
                     .withDetail("reason", refusal.reason())
                     .withDetail("since", refusal.since().toString())
-                    .withDetail("action", NEW_CONSENT)
+                    .withDetail("action", refreshToken ? NEW_CONSENT : CHECK_CLIENT)
                     .build();
         }
         Instant issuedAt = tokens.refreshTokenIssuedAt();

@@ -2,6 +2,8 @@ package com.contoso.partnercenter.bff.partnercenter.auth;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -9,18 +11,25 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 
 /** The refresh token's lifetime as an operator sees it: the gauge, the health component, the keep-alive, the WARN lines. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -34,6 +43,33 @@ class RefreshTokenWatchTest {
             .build();
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    TestClock clock = new TestClock();
+    LocalTokenStore store = new LocalTokenStore(clock);
+    EntraIdTokens tokens;
+
+    /** A clock the test moves on. */
+    static final class TestClock extends Clock {
+        volatile Instant now = Instant.now();
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+    }
 
     RefreshTokenWatch watch(Duration keepAlive, Duration lifetime) {
         var auth = new AuthProperties(
@@ -46,19 +82,19 @@ class RefreshTokenWatchTest {
                 Duration.ofSeconds(5),
                 keepAlive,
                 lifetime);
-        var tokens = new EntraIdTokens(
-                auth,
-                WebClient.builder().build(),
-                EntraIdTokens.registrations(auth),
-                new LocalTokenStore(Clock.systemUTC()),
-                Clock.systemUTC());
-        return new RefreshTokenWatch(tokens, auth, meters, Clock.systemUTC());
+        tokens = new EntraIdTokens(auth, WebClient.builder().build(), EntraIdTokens.registrations(auth), store, clock);
+        return new RefreshTokenWatch(tokens, auth, meters, clock);
     }
 
     static void rotates() {
+        rotates(3599, 0);
+    }
+
+    static void rotates(long accessTokenSeconds, int delayMillis) {
         entra.stubFor(post(urlPathEqualTo(TOKEN_PATH))
-                .willReturn(okJson("{\"access_token\": \"access\", \"token_type\": \"Bearer\", \"expires_in\": 3599,"
-                        + " \"refresh_token\": \"rotated-refresh-token\"}")));
+                .willReturn(okJson("{\"access_token\": \"access\", \"token_type\": \"Bearer\", \"expires_in\": "
+                                + accessTokenSeconds + ", \"refresh_token\": \"rotated-refresh-token\"}")
+                        .withFixedDelay(delayMillis)));
     }
 
     double gauge() {
@@ -90,12 +126,12 @@ class RefreshTokenWatchTest {
     }
 
     @Test
-    void aQuietServiceRedeemsItsTokenWhenItIsDue() throws InterruptedException {
+    void aQuietServiceRedeemsItsTokenWhenItIsDue() {
         rotates();
         RefreshTokenWatch watch = watch(Duration.ofMillis(200), Duration.ofDays(90));
 
         watch.check().block();
-        Thread.sleep(300);
+        clock.advance(Duration.ofMillis(300));
         watch.check().block();
 
         assertThat(redemptions()).isEqualTo(2);
@@ -137,7 +173,102 @@ class RefreshTokenWatchTest {
         watch.check().block();
         watch.check().block();
 
-        assertThat(output.getOut().lines().filter(line -> line.contains("refresh token expires in 9 days")))
+        assertThat(output.getOut().lines().filter(line -> line.contains("refresh token expires in 10 days")))
                 .hasSize(1);
+    }
+
+    /** A look every hour and a keep-alive of a day: a token due before the next look is redeemed at this one. */
+    @Test
+    void aTokenDueBeforeTheNextLookIsRedeemedAtThisOne() {
+        rotates(Duration.ofDays(3).toSeconds(), 0); // the access token outlives the test: only the keep-alive asks
+        RefreshTokenWatch watch = watch(Duration.ofDays(1), Duration.ofDays(90));
+        watch.check().block();
+        assertThat(redemptions()).isEqualTo(1);
+
+        clock.advance(Duration.ofHours(22));
+        watch.check().block();
+        assertThat(redemptions()).as("22 h after: not due before the next look").isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(90));
+        watch.check().block();
+        assertThat(redemptions())
+                .as("23.5 h after: due before the next look, at 24.5 h")
+                .isEqualTo(2);
+    }
+
+    /** The keep-alive is the replica's one token request like any other: one refresh token is never redeemed twice. */
+    @Test
+    void aKeepAliveAndACallThatNeedATokenAtOnceRedeemTheRefreshTokenOnce() {
+        rotates(3599, 400);
+        RefreshTokenWatch watch = watch(Duration.ofDays(1), Duration.ofDays(90));
+
+        var call = tokens.token(Operation.Grant.APP_USER).toFuture();
+        watch.check().block();
+
+        assertThat(call.join().getAccessToken().getTokenValue()).isEqualTo("access");
+        assertThat(redemptions()).isEqualTo(1);
+    }
+
+    /**
+     * Partner Center refuses a token (a 401) after another request renewed it: the refusal expires that old token
+     * only, and the refresh token that came with the new one stays.
+     */
+    @Test
+    void aRefusalOfAnOldTokenLeavesTheNewerOneAndItsRefreshToken() throws Exception {
+        entra.stubFor(post(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(containing("refresh_token=configured-refresh-token"))
+                .willReturn(okJson("{\"access_token\": \"access-1\", \"token_type\": \"Bearer\","
+                        + " \"expires_in\": 3599, \"refresh_token\": \"refresh-1\"}")));
+        entra.stubFor(post(urlPathEqualTo(TOKEN_PATH))
+                .withRequestBody(containing("refresh_token=refresh-1"))
+                .willReturn(okJson("{\"access_token\": \"access-2\", \"token_type\": \"Bearer\","
+                        + " \"expires_in\": 3599, \"refresh_token\": \"refresh-2\"}")));
+        entra.stubFor(get(urlPathEqualTo("/refuses-slowly"))
+                .willReturn(aResponse().withStatus(401).withFixedDelay(800)));
+        watch(Duration.ofDays(1), Duration.ofDays(90));
+        WebClient partnerCenter = WebClient.builder().filter(tokens.filter()).build();
+
+        var refused = partnerCenter
+                .get()
+                .uri(entra.baseUrl() + "/refuses-slowly")
+                .attribute(EntraIdTokens.OPERATION_ATTRIBUTE, Operation.VALIDATION_STATUS)
+                .exchangeToMono(response -> Mono.just(response.statusCode().value()))
+                .toFuture();
+        while (entra.findAll(getRequestedFor(urlPathEqualTo("/refuses-slowly"))).isEmpty()) {
+            Thread.sleep(20);
+        }
+        clock.advance(Duration.ofMinutes(1)); // past the refresh token's issue time, which Spring takes from the system
+        tokens.keepAlive(Duration.ZERO).block(); // renews while the old token's call is out
+        assertThat(refused.get(5, TimeUnit.SECONDS)).isEqualTo(401);
+
+        OAuth2AuthorizedClient held = store.held(Operation.Grant.APP_USER.registrationId());
+        assertThat(held.getRefreshToken().getTokenValue()).isEqualTo("refresh-2");
+        assertThat(held.getAccessToken().getTokenValue()).isEqualTo("access-2");
+    }
+
+    /** An expired client secret is not an expired refresh token: the operator is told what to do about it. */
+    @Test
+    void aRefusedClientIsNotARefusedRefreshToken(CapturedOutput output) {
+        entra.stubFor(post(urlPathEqualTo(TOKEN_PATH))
+                .willReturn(aResponse()
+                        .withStatus(401)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\": \"invalid_client\", \"error_description\": \"AADSTS7000222: The"
+                                + " provided client secret keys for app 'client' are expired.\"}")));
+        RefreshTokenWatch watch = watch(Duration.ofDays(1), Duration.ofDays(90));
+
+        watch.check().block();
+
+        assertThat(gauge())
+                .as("the refresh token's age is still unknown, not zero")
+                .isNaN();
+        assertThat(watch.health().getStatus()).isEqualTo(Status.DOWN);
+        assertThat(watch.health().getDetails())
+                .containsEntry("client", "refused by Entra ID")
+                .doesNotContainKey("refreshToken")
+                .hasEntrySatisfying(
+                        "action", action -> assertThat(action.toString()).contains("client-secret"));
+        assertThat(output.getOut()).contains("Entra ID refused the service's token request (invalid_client");
+        assertThat(output.getOut()).doesNotContain("consents again");
     }
 }

@@ -1,0 +1,158 @@
+package com.contoso.partnercenter.bff.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.contoso.partnercenter.bff.partnercenter.auth.AuthProperties;
+import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
+import com.contoso.partnercenter.bff.partnercenter.auth.RedisTokenStore;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The fleet's refresh-token chain in a real Redis, as replicas load and save it through Spring Security: which
+ * tokens win is decided by Redis, not by the replicas' clocks, and a Redis that lost everything gets the chain
+ * back rather than a configured token long since redeemed.
+ */
+class RedisTokenStoreTest {
+
+    static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    static final String APP_USER = Operation.Grant.APP_USER.registrationId();
+    static RedisServer redis;
+
+    AuthProperties auth = new AuthProperties(
+            "tenant",
+            "client",
+            "secret",
+            "configured-refresh-token",
+            URI.create("http://127.0.0.1:9/token"),
+            "https://api.partnercenter.microsoft.com/.default",
+            Duration.ofSeconds(5),
+            Duration.ofDays(1),
+            Duration.ofDays(90));
+    ReactiveClientRegistrationRepository registrations = EntraIdTokens.registrations(auth);
+    ClientRegistration appUser = registrations.findByRegistrationId(APP_USER).block();
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        assertThat(redis.command("FLUSHALL")).isEqualTo("+OK");
+    }
+
+    /** A replica as EntraIdTokens sets it up: the configured refresh token, with no access token yet. */
+    RedisTokenStore replica(Clock clock) {
+        var fleet = new FleetRedis(
+                new ReactiveStringRedisTemplate(redis.connections()),
+                new FleetProperties(KEY, "tokens-test:", Duration.ofMillis(500)),
+                clock);
+        var store = new RedisTokenStore(
+                fleet, new TokenCipher(KEY), registrations, JsonMapper.shared(), clock, Duration.ofSeconds(5));
+        store.seed(tokens("none", "configured-refresh-token"));
+        return store;
+    }
+
+    OAuth2AuthorizedClient tokens(String access, String refresh) {
+        Instant now = Instant.now();
+        return new OAuth2AuthorizedClient(
+                appUser,
+                "partner-center-bff",
+                new OAuth2AccessToken(
+                        OAuth2AccessToken.TokenType.BEARER, access, now, now.plusSeconds(3600), Set.of("scope")),
+                new OAuth2RefreshToken(refresh, now));
+    }
+
+    static String refreshToken(RedisTokenStore store) {
+        OAuth2AuthorizedClient client =
+                store.loadAuthorizedClient(APP_USER, "partner-center-bff").block();
+        return client.getRefreshToken().getTokenValue();
+    }
+
+    static void save(RedisTokenStore store, OAuth2AuthorizedClient client) {
+        store.saveAuthorizedClient(client, UsernamePasswordAuthenticationToken.unauthenticated("bff", null))
+                .block();
+    }
+
+    @Test
+    void aReplicaWhoseClockRunsAheadCannotReplaceNewerTokensWithOlderOnes() {
+        RedisTokenStore a = replica(Clock.systemUTC());
+        RedisTokenStore b = replica(Clock.offset(Clock.systemUTC(), Duration.ofHours(1)));
+        assertThat(refreshToken(a)).isEqualTo("configured-refresh-token");
+        save(a, tokens("access-1", "refresh-1"));
+        assertThat(refreshToken(b)).isEqualTo("refresh-1");
+
+        save(a, tokens("access-2", "refresh-2")); // a rotated the chain
+        save(b, tokens("access-3", "refresh-3")); // b's write replaces refresh-1, which is gone from the fleet
+
+        assertThat(refreshToken(replica(Clock.systemUTC())))
+                .as("a replica started now takes the chain's newest")
+                .isEqualTo("refresh-2");
+        assertThat(refreshToken(b)).as("b takes it at its next look").isEqualTo("refresh-2");
+    }
+
+    @Test
+    void aRedisThatLostEverythingGetsTheChainBackNotTheConfiguredToken() {
+        RedisTokenStore running = replica(Clock.systemUTC());
+        refreshToken(running);
+        save(running, tokens("access-1", "refresh-1"));
+        save(running, tokens("access-2", "refresh-2"));
+
+        assertThat(redis.command("FLUSHALL")).isEqualTo("+OK"); // Redis restarted empty
+        RedisTokenStore started = replica(Clock.systemUTC());
+        assertThat(refreshToken(started))
+                .as("nothing else is stored yet: its own configured token")
+                .isEqualTo("configured-refresh-token");
+        assertThat(refreshToken(running)).isEqualTo("refresh-2"); // its next look writes the chain again
+
+        assertThat(refreshToken(started)).isEqualTo("refresh-2");
+        assertThat(refreshToken(replica(Clock.systemUTC())))
+                .as("and the configured token does not count as a new consent any more")
+                .isEqualTo("refresh-2");
+    }
+
+    @Test
+    void aNewConsentReplacesTheChainOnce() {
+        RedisTokenStore running = replica(Clock.systemUTC());
+        refreshToken(running);
+        save(running, tokens("access-1", "refresh-1"));
+
+        RedisTokenStore consented = replica(Clock.systemUTC());
+        consented.seed(tokens("none", "new-consent-token"));
+        assertThat(refreshToken(consented)).isEqualTo("new-consent-token");
+        assertThat(refreshToken(running)).isEqualTo("new-consent-token");
+
+        save(running, tokens("access-2", "refresh-from-new-consent"));
+        RedisTokenStore anotherPod = replica(Clock.systemUTC());
+        anotherPod.seed(tokens("none", "new-consent-token"));
+        assertThat(refreshToken(anotherPod))
+                .as("a consent seen before is older than the chain that grew from it")
+                .isEqualTo("refresh-from-new-consent");
+    }
+}
