@@ -3,10 +3,9 @@ package com.contoso.partnercenter.bff.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import com.contoso.partnercenter.bff.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ class CachingJwtDecoderTest {
     final List<String> decoded = new ArrayList<>();
     final Instant issued = Instant.parse("2026-11-23T10:00:00Z");
     final Instant expiry = issued.plus(Duration.ofMinutes(30));
-    Instant now = issued;
+    TestClock clock = new TestClock(issued);
 
     final JwtDecoder verifying = token -> {
         decoded.add(token);
@@ -35,22 +34,6 @@ class CachingJwtDecoderTest {
     };
 
     CachingJwtDecoder decoder() {
-        Clock clock = new Clock() {
-            @Override
-            public Instant instant() {
-                return now;
-            }
-
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-        };
         return new CachingJwtDecoder(verifying, clock);
     }
 
@@ -81,7 +64,7 @@ class CachingJwtDecoderTest {
         CachingJwtDecoder decoder = decoder();
         decoder.decode("token-a");
 
-        now = expiry.plusSeconds(1);
+        clock.set(expiry.plusSeconds(1));
         decoder.decode("token-a");
 
         assertThat(decoded).containsExactly("token-a", "token-a");

@@ -11,15 +11,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.contoso.partnercenter.bff.TestClock;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,33 +41,9 @@ class RefreshTokenWatchTest {
             .build();
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    TestClock clock = new TestClock();
+    TestClock clock = new TestClock(Instant.now());
     LocalTokenStore store = new LocalTokenStore(clock);
     EntraIdTokens tokens;
-
-    /** A clock the test moves on. */
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.now();
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-    }
 
     RefreshTokenWatch watch(Duration keepAlive, Duration lifetime) {
         var auth = new AuthProperties(
