@@ -138,7 +138,10 @@ public class PartnerCenterClient {
                         (operation, body) -> read(operation, body, CustomerQualification.class))
                 // Answered once the fleet was told: a portal that reads right after its update, on any replica,
                 // does not get the answer from before it.
-                .flatMap(created -> cache.invalidate(customerId).thenReturn(created));
+                .flatMap(created -> cache.invalidate(customerId)
+                        // A GCC validation code was used up: the partner's codes (remainingCreates) changed too.
+                        .then(update.validationCode() != null ? cache.invalidate(ALL_CUSTOMERS) : Mono.empty())
+                        .thenReturn(created));
     }
 
     /** {@code GET /v1/customers/{id}/validationStatus?type=…}: the customer's validation status. */

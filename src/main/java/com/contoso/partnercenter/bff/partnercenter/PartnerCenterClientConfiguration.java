@@ -28,6 +28,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,6 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class PartnerCenterClientConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(PartnerCenterClientConfiguration.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Clock CLOCK = Clock.systemUTC();
 
@@ -108,10 +111,15 @@ class PartnerCenterClientConfiguration {
         var quota = new QuotaProperties(properties.quota());
         FleetRedis redis = fleet.getIfAvailable();
         LettuceConnectionFactory connection = connections.getIfAvailable();
+        if (redis == null || connection == null) {
+            return new LocalQuota(quota);
+        }
         // One Redis (or Sentinel) only: Bucket4j's buckets need the plain Lettuce client.
-        if (redis == null
-                || connection == null
-                || !(connection.getRequiredNativeClient() instanceof RedisClient client)) {
+        if (!(connection.getRequiredNativeClient() instanceof RedisClient client)) {
+            if (quota.any()) {
+                log.warn("partner-center.quota is counted by each replica alone: a Redis Cluster is not supported for"
+                        + " the fleet's quota (the other shared state works); divide the quota by the replicas");
+            }
             return new LocalQuota(quota);
         }
         return new RedisQuota(quota, redis, client, fleetProperties.getObject().timeout());

@@ -15,9 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
@@ -27,25 +26,20 @@ import reactor.core.publisher.Mono;
  */
 class RedisQuotaTest {
 
-    static RedisServer redis;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
+    @RegisterExtension
+    static RedisServer redis = RedisServer.perClass();
 
     static RedisQuota replica(String prefix) {
+        return replica(prefix, 5);
+    }
+
+    static RedisQuota replica(String prefix, int perMinute) {
         var fleet = new FleetRedis(
                 new ReactiveStringRedisTemplate(redis.connections()),
                 new FleetProperties(null, prefix, Duration.ofMillis(500)),
                 Clock.systemUTC());
         return new RedisQuota(
-                new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(5))),
+                new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(perMinute))),
                 fleet,
                 (RedisClient) redis.connections().getRequiredNativeClient(),
                 Duration.ofMillis(500));
@@ -71,6 +65,21 @@ class RedisQuotaTest {
 
         assertThat(taken).filteredOn("taken"::equals).hasSize(5);
         assertThat(taken).filteredOn(FailureKind.QUOTA_EXHAUSTED.name()::equals).hasSize(5);
-        assertThat(redis.command("EXISTS quota-test:quota:validation-codes")).isEqualTo(":1");
+        assertThat(redis.command("EXISTS quota-test:quota:validation-codes:5")).isEqualTo(":1");
+    }
+
+    /** An operator raises the quota and rolls the pods: the new replicas count to the new quota at once. */
+    @Test
+    void aChangedQuotaTakesEffect() throws InterruptedException {
+        RedisQuota before = replica("changed-quota-test:", 5);
+        Thread.sleep(500);
+        IntStream.range(0, 5).forEach(i -> assertThat(take(before)).isEqualTo("taken"));
+        assertThat(take(before)).isEqualTo(FailureKind.QUOTA_EXHAUSTED.name());
+
+        RedisQuota after = replica("changed-quota-test:", 20);
+        Thread.sleep(500);
+        List<String> taken = IntStream.range(0, 20).mapToObj(i -> take(after)).toList();
+
+        assertThat(taken).containsOnly("taken");
     }
 }

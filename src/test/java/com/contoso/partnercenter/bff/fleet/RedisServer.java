@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -19,7 +22,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * A real Redis for the fleet tests: Debian's {@code redis-server}, started by the test on a free port of its
  * own, with nothing saved to disk, and stopped (or stopped and started again, empty, on the same port) by it.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     static final Path BINARY = Path.of(System.getProperty("redis.server", "/usr/bin/redis-server"));
 
@@ -31,14 +34,34 @@ public final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
+    /** One for a test class: {@code @RegisterExtension static RedisServer redis = RedisServer.perClass();}. */
+    public static RedisServer perClass() {
+        checkInstalled();
+        return new RedisServer(freePort());
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        startAgain();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
     public static RedisServer start() {
+        checkInstalled();
+        RedisServer server = new RedisServer(freePort());
+        server.startAgain();
+        return server;
+    }
+
+    private static void checkInstalled() {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: the fleet tests need Debian's redis-server"
                     + " (apt-get install redis-server; .ci/run installs it)");
         }
-        RedisServer server = new RedisServer(freePort());
-        server.startAgain();
-        return server;
     }
 
     public String url() {

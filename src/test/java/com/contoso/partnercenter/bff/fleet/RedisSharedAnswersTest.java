@@ -6,18 +6,19 @@ import com.contoso.partnercenter.bff.partnercenter.cache.RedisSharedAnswers;
 import com.contoso.partnercenter.bff.partnercenter.cache.SharedAnswers;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ReactiveValueOperations;
 import reactor.core.publisher.Flux;
@@ -28,26 +29,21 @@ import tools.jackson.databind.json.JsonMapper;
 /** Replicas asking the same questions at the same moment, on a real Redis: each question reaches upstream once. */
 class RedisSharedAnswersTest {
 
-    static RedisServer redis;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
+    @RegisterExtension
+    static RedisServer redis = RedisServer.perClass();
 
     static SharedAnswers replica() {
         return replica(new ReactiveStringRedisTemplate(redis.connections()));
     }
 
     static SharedAnswers replica(ReactiveStringRedisTemplate template) {
+        return replica(template, Duration.ofSeconds(5));
+    }
+
+    static SharedAnswers replica(ReactiveStringRedisTemplate template, Duration deadline) {
         var fleet = new FleetRedis(
                 template, new FleetProperties(null, "answers-test:", Duration.ofMillis(500)), Clock.systemUTC());
-        return new RedisSharedAnswers(fleet, JsonMapper.shared(), Duration.ofSeconds(5), Clock.systemUTC());
+        return new RedisSharedAnswers(fleet, JsonMapper.shared(), deadline, Clock.systemUTC());
     }
 
     /**
@@ -73,7 +69,8 @@ class RedisSharedAnswersTest {
                                 return "answer to " + key;
                             });
                             return Mono.delay(Duration.ofMillis(random.nextInt(2)))
-                                    .then(replicas.get(i % 3).answer(key, type, Duration.ofMinutes(1), load));
+                                    .then(replicas.get(i % 3)
+                                            .answer("customer", key, type, Duration.ofMinutes(1), load));
                         },
                         24)
                 .map(SharedAnswers.Answer::value)
@@ -116,10 +113,10 @@ class RedisSharedAnswersTest {
         TypeReference<String> type = new TypeReference<>() {};
 
         var slow = slowToLock
-                .answer("late-lock", type, Duration.ofMinutes(1), load)
+                .answer("customer", "late-lock", type, Duration.ofMinutes(1), load)
                 .toFuture();
         SharedAnswers.Answer first = Mono.delay(Duration.ofMillis(50))
-                .then(quick.answer("late-lock", type, Duration.ofMinutes(1), load))
+                .then(quick.answer("customer", "late-lock", type, Duration.ofMinutes(1), load))
                 .block();
         SharedAnswers.Answer second = slow.join();
 
@@ -140,7 +137,7 @@ class RedisSharedAnswersTest {
             Thread.sleep(10); // both replicas listen once their subscriptions are up
         }
         TypeReference<String> type = new TypeReference<>() {};
-        writer.answer("qualifications:customer-7", type, Duration.ofMinutes(1), Mono.just("before"))
+        writer.answer("customer-7", "qualifications:customer-7", type, Duration.ofMinutes(1), Mono.just("before"))
                 .block();
         assertThat(redis.get("answers-test:answer:qualifications:customer-7")).isNotNull();
 
@@ -148,5 +145,64 @@ class RedisSharedAnswersTest {
 
         assertThat(redis.get("answers-test:answer:qualifications:customer-7")).isNull();
         assertThat(told).succeedsWithin(Duration.ofSeconds(2)).isEqualTo("customer-7");
+    }
+
+    /** An answer asked before an update and answered after it is not kept for the fleet. */
+    @Test
+    void anAnswerAskedBeforeAnUpdateIsNotKeptAfterIt() {
+        SharedAnswers asking = replica();
+        SharedAnswers updating = replica();
+        TypeReference<String> type = new TypeReference<>() {};
+
+        var slow = asking.answer(
+                        "customer-9",
+                        "qualifications:customer-9",
+                        type,
+                        Duration.ofMinutes(1),
+                        Mono.just("before the update").delayElement(Duration.ofMillis(500)))
+                .toFuture();
+        Mono.delay(Duration.ofMillis(100))
+                .then(updating.invalidate("customer-9", List.of("qualifications:customer-9")))
+                .block();
+        assertThat(slow.join().value()).isEqualTo("before the update"); // its own caller still gets it
+
+        SharedAnswers.Answer next = replica()
+                .answer(
+                        "customer-9",
+                        "qualifications:customer-9",
+                        type,
+                        Duration.ofMinutes(1),
+                        Mono.just("after the update"))
+                .block();
+        assertThat(next.value()).isEqualTo("after the update");
+    }
+
+    /**
+     * A replica waiting for another's answer waits within the deadline, and the call it makes itself when the
+     * other never answers gets only what is left of it.
+     */
+    @Test
+    void waitingForAnotherReplicaCountsAgainstTheDeadline() {
+        Duration deadline = Duration.ofMillis(1500);
+        SharedAnswers stuck = replica(new ReactiveStringRedisTemplate(redis.connections()), deadline);
+        SharedAnswers waiting = replica(new ReactiveStringRedisTemplate(redis.connections()), deadline);
+        TypeReference<Instant> type = new TypeReference<>() {};
+        stuck.answer("customer-3", "stuck:customer-3", type, Duration.ofMinutes(1), Mono.never())
+                .subscribe();
+        Mono.delay(Duration.ofMillis(100)).block(); // it holds the lock
+
+        Instant asked = Instant.now();
+        SharedAnswers.Answer answer = waiting.answer(
+                        "customer-3",
+                        "stuck:customer-3",
+                        type,
+                        Duration.ofMinutes(1),
+                        Mono.deferContextual(context -> Mono.just(Deadline.in(context, Instant.MAX))))
+                .block(Duration.ofSeconds(10));
+
+        assertThat((Instant) answer.value())
+                .as("the deadline the call made after the wait has")
+                .isBetween(asked, asked.plus(deadline).plusMillis(100));
+        assertThat(Duration.between(asked, Instant.now())).isLessThan(deadline.plusMillis(700));
     }
 }

@@ -15,10 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -37,7 +36,9 @@ class RedisTokenStoreTest {
 
     static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
     static final String APP_USER = Operation.Grant.APP_USER.registrationId();
-    static RedisServer redis;
+
+    @RegisterExtension
+    static RedisServer redis = RedisServer.perClass();
 
     AuthProperties auth = new AuthProperties(
             "tenant",
@@ -51,16 +52,6 @@ class RedisTokenStoreTest {
             Duration.ofDays(90));
     ReactiveClientRegistrationRepository registrations = EntraIdTokens.registrations(auth);
     ClientRegistration appUser = registrations.findByRegistrationId(APP_USER).block();
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-    }
 
     @BeforeEach
     void empty() {

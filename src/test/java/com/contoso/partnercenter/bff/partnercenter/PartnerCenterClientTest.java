@@ -27,6 +27,7 @@ import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleProperties;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleScope;
 import com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.QualificationUpdate;
 import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationCode;
 import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
@@ -48,6 +49,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -457,6 +459,24 @@ class PartnerCenterClientTest {
                         PartnerCenterException.class,
                         e -> assertThat(e.status()).isEqualTo(HttpStatus.GATEWAY_TIMEOUT));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    /** A request that already waited (for another replica's answer) has only what is left of its deadline. */
+    @Test
+    void aCallAfterAWaitGetsOnlyWhatIsLeftOfTheDeadline() {
+        PartnerCenterClient patient = client(wireMock.baseUrl(), Duration.ofSeconds(10), Duration.ofSeconds(1));
+        patient.validationCodes().onErrorComplete().block(); // the token, so only the call is timed
+        wireMock.stubFor(
+                get("/v1/customers/all/validations").willReturn(okJson("[]").withFixedDelay(5_000)));
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> patient.validationCodes()
+                        .contextWrite(context -> new Deadline(Instant.now().plusSeconds(1)).within(context))
+                        .block())
+                .isInstanceOfSatisfying(
+                        PartnerCenterException.class,
+                        e -> assertThat(e.status()).isEqualTo(HttpStatus.GATEWAY_TIMEOUT));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
     }
 
     @Test

@@ -131,6 +131,34 @@ class ResponseCacheTest {
         assertThat(upstreamCalls()).isEqualTo(2);
     }
 
+    /** A GCC qualification uses up one of the partner's validation codes: the codes are asked again. */
+    @Test
+    void anUpdateWithAValidationCodeDropsThePartnersCodes() {
+        wireMock.stubFor(get("/v1/customers/all/validations")
+                .willReturn(okJson("[{\"validationId\": \"code\", \"maxCreates\": 5, \"remainingCreates\": 5}]")));
+        wireMock.stubFor(post(urlPathEqualTo(QUALIFICATIONS))
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(
+                                "{\"qualification\": \"GovernmentCommunityCloud\", \"vettingStatus\": \"InReview\"}")));
+        PartnerCenterClient client = client(Duration.ofSeconds(30));
+
+        client.validationCodes().block();
+        client.createQualification(CUSTOMER, new QualificationUpdate("Education", null, null, null))
+                .block();
+        client.validationCodes().block();
+        assertThat(wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customers/all/validations"))))
+                .as("an update without a code leaves the codes")
+                .hasSize(1);
+
+        client.createQualification(CUSTOMER, new QualificationUpdate("GovernmentCommunityCloud", null, null, "code"))
+                .block();
+        client.validationCodes().block();
+        assertThat(wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customers/all/validations"))))
+                .hasSize(2);
+    }
+
     @Test
     void aCustomerIsOneCustomerWhateverTheLetterCase() {
         wireMock.stubFor(get(QUALIFICATIONS).willReturn(okJson("[]")));

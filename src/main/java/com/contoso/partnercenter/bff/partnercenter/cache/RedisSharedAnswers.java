@@ -2,12 +2,19 @@ package com.contoso.partnercenter.bff.partnercenter.cache;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.core.type.TypeReference;
@@ -16,36 +23,51 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Answers shared by the fleet in Redis, behind each replica's in-process cache. A miss takes a short lock
  * ({@code SET NX PX}) so that one replica asks Partner Center while the others, concurrent misses on other
- * replicas included, wait for its answer; the lock is released by its owner only (compare and delete). An
- * answer is kept for the cache's TTL; a failure is never kept, and frees the lock for the next to try. A
- * successful update deletes the customer's answers and tells every replica to drop its own copies.
+ * replicas included, wait for its answer within the request's deadline; the lock is released by its owner only
+ * (compare and delete). An answer is kept for the cache's TTL; a failure is never kept, and frees the lock for
+ * the next to try. A successful update deletes the customer's answers, counts a change of the customer (so an
+ * answer asked before it is not kept after it), and tells every replica to drop its own copies.
  *
  * <p>Messages are fire and forget: one sent while a replica was cut off from Redis is lost to it, so a replica
- * that finds Redis again drops every copy it holds.
+ * that finds Redis again drops every copy it holds, and sends the invalidations it could not send.
  */
 public final class RedisSharedAnswers implements SharedAnswers {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisSharedAnswers.class);
     private static final String INVALIDATIONS = "invalidations";
     private static final Duration POLL = Duration.ofMillis(25);
     private static final int MAX_ROUNDS = 3;
+    // Keeps the answer unless the customer changed since it was asked (the count of changes moved on).
+    private static final RedisScript<Long> KEEP_UNLESS_CHANGED = RedisScript.of("""
+            if (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] then return 0 end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return 1
+            """, Long.class);
 
     private final FleetRedis redis;
     private final JsonMapper json;
-    private final Duration lockFor;
+    private final Duration deadline;
     private final Clock clock;
     private final List<Consumer<String>> listeners = new ArrayList<>();
+    private final Map<String, List<String>> unsent = new ConcurrentHashMap<>();
 
     /**
-     * @param lockFor how long a replica may hold the lock for one customer's question: the longest one call takes
-     *     (partner-center.deadline), so a replica that died with it does not hold the others for longer.
+     * @param deadline partner-center.deadline: a request waits for another replica's answer at most that long in
+     *     all, and a replica that died holding the lock holds the others no longer.
      */
-    public RedisSharedAnswers(FleetRedis redis, JsonMapper json, Duration lockFor, Clock clock) {
+    public RedisSharedAnswers(FleetRedis redis, JsonMapper json, Duration deadline, Clock clock) {
         this.redis = redis;
         this.json = json;
-        this.lockFor = lockFor;
+        this.deadline = deadline;
         this.clock = clock;
         redis.listen(redis.key(INVALIDATIONS)).subscribe(customerId -> tell(customerId));
-        redis.onRecovery(() -> tell(null));
+        redis.onRecovery(() -> {
+            tell(null);
+            Map.copyOf(unsent).forEach((customerId, answerKeys) -> {
+                unsent.remove(customerId, answerKeys);
+                send(customerId, answerKeys).subscribe();
+            });
+        });
     }
 
     private void tell(String customerId) {
@@ -58,75 +80,135 @@ public final class RedisSharedAnswers implements SharedAnswers {
     }
 
     @Override
-    public <T> Mono<Answer> answer(String key, TypeReference<T> type, Duration ttl, Mono<T> load) {
-        return attempt(redis.key("answer", key), redis.key("asking", key), type, ttl, load, 1);
+    public <T> Mono<Answer> answer(String customerId, String key, TypeReference<T> type, Duration ttl, Mono<T> load) {
+        return Mono.defer(() -> {
+            var question = new Question<>(
+                    redis.key("answer", key), redis.key("asking", key), changes(customerId), type, ttl, load);
+            Instant deadlineAt = clock.instant().plus(deadline);
+            return attempt(question, deadlineAt, 1).contextWrite(context -> new Deadline(deadlineAt).within(context));
+        });
     }
+
+    private String changes(String customerId) {
+        return redis.key("changes", customerId);
+    }
+
+    /** What one request asks, and where its answer, its lock and its customer's changes are kept. */
+    private record Question<T>(
+            String answerKey, String lockKey, String changesKey, TypeReference<T> type, Duration ttl, Mono<T> load) {}
 
     /**
      * The fleet's answer if it has one; else the lock, and this replica asks for everyone; else wait for the
      * replica that holds it. A replica that gave up (its call failed) frees the lock: the waiters try again, so
      * one of them asks next rather than all at once.
      */
-    private <T> Mono<Answer> attempt(
-            String answerKey, String lockKey, TypeReference<T> type, Duration ttl, Mono<T> load, int round) {
+    private <T> Mono<Answer> attempt(Question<T> question, Instant deadlineAt, int round) {
         String owner = CorrelationId.newId();
-        // Looked at again once the lock is ours: between the first look and the lock, another replica may have
-        // asked, kept its answer and let go (a busy replica measured 30 to 150 ms there, bench/fleet.sh).
-        Mono<Answer> askForTheFleet = shared(answerKey, type, Source.FLEET)
-                .switchIfEmpty(Mono.defer(() -> fresh(load, ttl)
-                        .flatMap(answer -> keep(answerKey, answer).thenReturn(answer))))
-                .doFinally(signal -> redis.unlock(lockKey, owner));
-        return shared(answerKey, type, Source.FLEET)
-                .switchIfEmpty(Mono.defer(() -> redis.lock(lockKey, owner, lockFor)
+        return shared(question, Source.FLEET)
+                .switchIfEmpty(Mono.defer(() -> redis.lock(question.lockKey(), owner, deadline)
                         .flatMap(mine -> mine
-                                ? askForTheFleet
-                                : waitFor(answerKey, lockKey, type)
+                                ? askForTheFleet(question, owner)
+                                : waitFor(question, deadlineAt)
                                         .switchIfEmpty(Mono.defer(() -> round < MAX_ROUNDS
-                                                ? attempt(answerKey, lockKey, type, ttl, load, round + 1)
-                                                : fresh(load, ttl))))));
+                                                ? attempt(question, deadlineAt, round + 1)
+                                                : fresh(question))))));
     }
 
-    private <T> Mono<Answer> fresh(Mono<T> load, Duration ttl) {
-        return load.map(value -> new Answer(value, clock.instant().plus(ttl), Source.PARTNER_CENTER))
+    // Under the lock: looked at again first, since between the first look and the lock another replica may have
+    // asked, kept its answer and let go (a busy replica measured 30 to 150 ms there, bench/fleet.sh). The count
+    // of the customer's changes is read in the same round trip, to keep the answer only if it did not move.
+    private <T> Mono<Answer> askForTheFleet(Question<T> question, String owner) {
+        return redis.run(template ->
+                        template.opsForValue().multiGet(List.of(question.answerKey(), question.changesKey())))
+                .defaultIfEmpty(Arrays.asList(null, null))
+                .flatMap(values -> {
+                    Answer kept = values.get(0) == null ? null : parse(values.get(0), question.type(), Source.FLEET);
+                    if (kept != null) {
+                        return Mono.just(kept);
+                    }
+                    String changesSeen = values.get(1) == null ? "" : values.get(1);
+                    return fresh(question)
+                            .flatMap(answer ->
+                                    keep(question, answer, changesSeen).thenReturn(answer));
+                })
+                .doFinally(signal -> redis.unlock(question.lockKey(), owner));
+    }
+
+    private <T> Mono<Answer> fresh(Question<T> question) {
+        Duration ttl = question.ttl();
+        return question.load()
+                .map(value -> new Answer(value, clock.instant().plus(ttl), Source.PARTNER_CENTER))
                 .switchIfEmpty(
                         Mono.fromSupplier(() -> new Answer(null, clock.instant().plus(ttl), Source.PARTNER_CENTER)));
     }
 
-    // The replica that holds the lock: its answer as soon as it is kept; empty once the lock is gone without one.
-    private <T> Mono<Answer> waitFor(String answerKey, String lockKey, TypeReference<T> type) {
-        return shared(answerKey, type, Source.FLEET_AFTER_WAIT)
-                .switchIfEmpty(Mono.defer(() -> redis.locked(lockKey)
+    // The replica that holds the lock: its answer as soon as it is kept; empty once the lock is gone without one,
+    // or once the request's deadline has passed (the call made then answers 504 at once).
+    private <T> Mono<Answer> waitFor(Question<T> question, Instant deadlineAt) {
+        long polls = Math.max(0, Duration.between(clock.instant(), deadlineAt).toMillis() / POLL.toMillis());
+        return shared(question, Source.FLEET_AFTER_WAIT)
+                .switchIfEmpty(Mono.defer(() -> redis.locked(question.lockKey())
                         .flatMap(asking -> asking ? Mono.error(StillAsking.INSTANCE) : Mono.<Answer>empty())))
-                .retryWhen(Retry.fixedDelay(lockFor.toMillis() / POLL.toMillis(), POLL)
-                        .filter(failure -> failure == StillAsking.INSTANCE))
+                .retryWhen(Retry.fixedDelay(polls, POLL).filter(failure -> failure == StillAsking.INSTANCE))
                 .onErrorResume(failure -> Mono.empty());
     }
 
-    private <T> Mono<Answer> shared(String answerKey, TypeReference<T> type, Source source) {
-        return redis.run(template -> template.opsForValue().get(answerKey)).mapNotNull(kept -> {
+    private <T> Mono<Answer> shared(Question<T> question, Source source) {
+        return redis.run(template -> template.opsForValue().get(question.answerKey()))
+                .mapNotNull(kept -> parse(kept, question.type(), source));
+    }
+
+    /** A kept answer; null once it expired, or when this replica cannot read it (another version's, say). */
+    private <T> Answer parse(String kept, TypeReference<T> type, Source source) {
+        try {
             int newline = kept.indexOf('\n');
             Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(kept.substring(0, newline)));
             if (!expiresAt.isAfter(clock.instant())) {
                 return null;
             }
             return new Answer(json.readValue(kept.substring(newline + 1), type), expiresAt, source);
-        });
+        } catch (RuntimeException unreadable) {
+            log.debug("A shared answer could not be read; Partner Center is asked instead", unreadable);
+            return null;
+        }
     }
 
-    private Mono<Boolean> keep(String answerKey, Answer answer) {
+    private <T> Mono<Void> keep(Question<T> question, Answer answer, String changesSeen) {
         Duration left = Duration.between(clock.instant(), answer.expiresAt());
+        if (left.toMillis() <= 0) {
+            return Mono.empty();
+        }
         String kept = answer.expiresAt().toEpochMilli() + "\n" + json.writeValueAsString(answer.value());
-        return redis.run(template -> template.opsForValue().set(answerKey, kept, left))
-                .defaultIfEmpty(false);
+        return redis.run(template -> template.execute(
+                                KEEP_UNLESS_CHANGED,
+                                List.of(question.answerKey(), question.changesKey()),
+                                List.of(kept, Long.toString(left.toMillis()), changesSeen))
+                        .next())
+                .then();
     }
 
     @Override
     public Mono<Void> invalidate(String customerId, Iterable<String> keys) {
         List<String> answerKeys = new ArrayList<>();
         keys.forEach(key -> answerKeys.add(redis.key("answer", key)));
-        // Redis has written the message to every subscriber's connection when PUBLISH answers.
+        return send(customerId, answerKeys);
+    }
+
+    // Deletes the answers, moves the customer's count of changes on (for as long as a call asked before the change
+    // may still be answered) and tells every replica: Redis has written the message to every subscriber's
+    // connection when PUBLISH answers. Not sent (Redis away): sent again once Redis is back.
+    private Mono<Void> send(String customerId, List<String> answerKeys) {
+        String changes = changes(customerId);
         return redis.run(template -> template.delete(answerKeys.toArray(String[]::new))
+                        .then(template.opsForValue().increment(changes))
+                        .then(template.expire(changes, deadline.multipliedBy(2)))
                         .then(template.convertAndSend(redis.key(INVALIDATIONS), customerId)))
+                .hasElement()
+                .doOnNext(sent -> {
+                    if (!sent) {
+                        unsent.put(customerId, answerKeys);
+                    }
+                })
                 .then();
     }
 

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +91,7 @@ public final class ResponseCache {
             status.miss();
             // Not tied to this caller: if it goes away, the others waiting for the answer still get it. The caller's
             // context goes along: it carries the correlation id Partner Center will see.
-            shared.answer(key.shared(), type, ttl, Mono.defer(load))
+            shared.answer(key.customerId(), key.shared(), type, ttl, Mono.defer(load))
                     .contextWrite(context)
                     .subscribe(
                             answer -> {
@@ -144,7 +144,7 @@ public final class ResponseCache {
         drop(customer);
         return shared.invalidate(
                 customer,
-                List.of(Operation.QUALIFICATIONS, Operation.QUALIFICATION_SYNC, Operation.VALIDATION_STATUS).stream()
+                Arrays.stream(Operation.values())
                         .map(operation -> new Key(operation, customer).shared())
                         .toList());
     }

@@ -26,10 +26,10 @@ public interface SharedAnswers {
     record Answer(Object value, Instant expiresAt, Source source) {}
 
     /**
-     * The answer to {@code key}: the fleet's when another replica has it, else {@code load}'s, which one replica
-     * at a time runs for the whole fleet. Failures are never shared.
+     * The answer to {@code key}, a question about {@code customerId}: the fleet's when another replica has it,
+     * else {@code load}'s, which one replica at a time runs for the whole fleet. Failures are never shared.
      */
-    <T> Mono<Answer> answer(String key, TypeReference<T> type, Duration ttl, Mono<T> load);
+    <T> Mono<Answer> answer(String customerId, String key, TypeReference<T> type, Duration ttl, Mono<T> load);
 
     /**
      * The customer's answers are stale on every replica: gone from the fleet, and each replica told. Completes
@@ -43,7 +43,8 @@ public interface SharedAnswers {
     /** A replica alone: every answer is its own. */
     SharedAnswers NONE = new SharedAnswers() {
         @Override
-        public <T> Mono<Answer> answer(String key, TypeReference<T> type, Duration ttl, Mono<T> load) {
+        public <T> Mono<Answer> answer(
+                String customerId, String key, TypeReference<T> type, Duration ttl, Mono<T> load) {
             return load.map(value -> new Answer(value, Instant.now().plus(ttl), Source.PARTNER_CENTER))
                     .defaultIfEmpty(new Answer(null, Instant.now().plus(ttl), Source.PARTNER_CENTER));
         }

@@ -59,9 +59,17 @@ public final class FleetRedis implements HealthIndicator {
             if (skipping()) {
                 return Mono.empty();
             }
+            Instant sent = clock.instant();
             return command.apply(redis)
                     .timeout(timeout)
-                    .doOnSuccess(answer -> markReachable())
+                    // Only a command sent after the loss proves Redis is back: a slow one sent before it, answering
+                    // late, would make a Redis at the edge of the timeout flap between lost and found.
+                    .doOnSuccess(answer -> {
+                        Instant since = awaySince;
+                        if (since != null && !sent.isBefore(since)) {
+                            recovered();
+                        }
+                    })
                     .onErrorResume(failure -> {
                         lost(failure);
                         return Mono.empty();
@@ -93,7 +101,11 @@ public final class FleetRedis implements HealthIndicator {
     public Flux<String> listen(String channel) {
         return Flux.defer(() -> redis.listenToChannel(channel))
                 .map(message -> message.getMessage())
-                .doOnNext(message -> markReachable())
+                .doOnNext(message -> {
+                    if (awaySince != null) {
+                        recovered();
+                    }
+                })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
                         .maxBackoff(PROBE_EVERY)
                         .doBeforeRetry(signal -> lost(signal.failure())));
@@ -107,12 +119,6 @@ public final class FleetRedis implements HealthIndicator {
     /** Whether the last command failed to reach Redis. */
     public boolean isAway() {
         return awaySince != null;
-    }
-
-    private void markReachable() {
-        if (awaySince != null) {
-            recovered();
-        }
     }
 
     private boolean skipping() {

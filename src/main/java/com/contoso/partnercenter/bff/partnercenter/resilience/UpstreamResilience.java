@@ -5,6 +5,7 @@ import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
@@ -124,8 +125,9 @@ public class UpstreamResilience {
         Policies p = policies.get(operation);
         // A customer's failures count once in the breaker's window; each call of the partner's codes is its own.
         String breakerKey = operation.perCustomer() ? customerId.toLowerCase(Locale.ROOT) : requestId;
-        return Mono.defer(() -> {
-            Instant deadlineAt = clock.instant().plus(deadline);
+        return Mono.deferContextual(context -> {
+            // A request that waited (for another replica's answer) has only what is left of its deadline.
+            Instant deadlineAt = Deadline.in(context, clock.instant().plus(deadline));
             var attempts = new AtomicInteger();
             Mono<T> attempt = gates.remaining(operation, customerId).flatMap(closed -> {
                 if (!closed.isZero()) {
@@ -163,9 +165,16 @@ public class UpstreamResilience {
                         .onErrorMap(PartnerCenterException.class, e -> pastDeadline(e, deadlineAt));
             });
             return attempt.transform(RetryOperator.of(p.retry))
-                    .timeout(deadline, Mono.error(() -> PartnerCenterException.deadlineExceeded(operation, deadline)))
+                    .timeout(
+                            timeLeft(deadlineAt),
+                            Mono.error(() -> PartnerCenterException.deadlineExceeded(operation, deadline)))
                     .doOnError(e -> logFailure(operation, customerId, correlationId, e, attempts.get()));
         });
+    }
+
+    private Duration timeLeft(Instant deadlineAt) {
+        Duration left = Duration.between(clock.instant(), deadlineAt);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     private PartnerCenterException pastDeadline(PartnerCenterException e, Instant deadlineAt) {

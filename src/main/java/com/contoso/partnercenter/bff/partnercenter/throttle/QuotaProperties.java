@@ -34,6 +34,11 @@ public record QuotaProperties(Map<String, Limit> limits) {
         });
     }
 
+    /** Whether any operation has a quota. */
+    public boolean any() {
+        return !limits.isEmpty();
+    }
+
     /** The operation's requests per minute, or 0 when it has no quota. */
     public int requestsPerMinute(Operation operation) {
         Limit limit = limits.get(operation.instanceName());

@@ -15,8 +15,8 @@ public final class RedisGateStore implements GateStore {
 
     // Keeps the later of two closings, and lets Redis drop the gate when it opens (Redis 7: PXAT).
     private static final RedisScript<Long> CLOSE = RedisScript.of("""
-            local current = redis.call('GET', KEYS[1])
-            if (not current) or tonumber(current) < tonumber(ARGV[1]) then
+            local current = tonumber(redis.call('GET', KEYS[1]) or '')
+            if (not current) or current < tonumber(ARGV[1]) then
               redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
             end
             return 1
@@ -38,9 +38,21 @@ public final class RedisGateStore implements GateStore {
         }
         return redis.run(template -> template.opsForValue().get(redis.key("gate", gate)))
                 .flatMap(millis -> {
-                    local.close(gate, Instant.ofEpochMilli(Long.parseLong(millis)));
+                    Instant until = epochMillis(millis);
+                    if (until == null) {
+                        return Mono.empty(); // not this service's (another version's?): the gate is open here
+                    }
+                    local.close(gate, until);
                     return Mono.justOrEmpty(local.closedUntilNow(gate));
                 });
+    }
+
+    private static Instant epochMillis(String value) {
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(value));
+        } catch (NumberFormatException unreadable) {
+            return null;
+        }
     }
 
     @Override

@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RedisQuota extends Quota {
 
+    private final QuotaProperties properties;
     private final FleetRedis redis;
     private final LocalQuota local;
     private final AsyncProxyManager<Object> buckets;
@@ -37,6 +38,7 @@ public final class RedisQuota extends Quota {
 
     public RedisQuota(QuotaProperties properties, FleetRedis redis, RedisClient client, Duration timeout) {
         super(properties);
+        this.properties = properties;
         this.redis = redis;
         this.local = new LocalQuota(properties);
         this.buckets = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new LazyConnection(client))
@@ -55,8 +57,10 @@ public final class RedisQuota extends Quota {
         AsyncBucketProxy bucket = proxies.computeIfAbsent(
                 operation,
                 o -> buckets.builder()
+                        // The quota in the key: a changed quota is a new bucket (Bucket4j keeps a stored bucket's
+                        // configuration), and during a rollout old and new replicas each keep their own.
                         .build(
-                                redis.key("quota", o.instanceName()),
+                                redis.key("quota", o.instanceName(), Integer.toString(properties.requestsPerMinute(o))),
                                 () -> CompletableFuture.completedFuture(configuration)));
         CompletableFuture<Duration> turn;
         try {
