@@ -197,6 +197,14 @@ class ContainerImageIT {
     }
 
     @Test
+    @Order(1)
+    void startsFromTheAotCacheMadeByTheImageBuild() throws Exception {
+        // A cache the JVM accepted is mapped into its memory; one it refused (other flags, another class path)
+        // is not, and the JVM then starts as slowly as without one, with only a warning.
+        assertThat(container.execInContainer("cat", "/proc/1/maps").getStdout()).contains("/app/app.aot");
+    }
+
+    @Test
     @Order(2) // stops the container
     void onSigtermInFlightRequestsFinishAndTheContainerExitsCleanly() throws Exception {
         String token = portalToken();
