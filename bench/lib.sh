@@ -47,6 +47,7 @@ prepare() {
   rm -rf "$OUT"
   mkdir -p "$OUT"
   PIDS=()
+  CONTAINERS=()
   trap cleanup EXIT INT TERM
   "$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -DskipTests package
   JAR=$(ls "$ROOT"/target/partner-center-bff-*.jar | head -1)
@@ -54,6 +55,7 @@ prepare() {
 }
 
 cleanup() {
+  for container in "${CONTAINERS[@]}"; do docker rm -f "$container" >/dev/null 2>&1 || true; done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   stop_nginx
   wait 2>/dev/null || true
@@ -121,6 +123,31 @@ stop_nginx() {
 # -XX:MaxRAM stands in for outside a container.
 IMAGE_FLAGS=$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' "$ROOT/Dockerfile")
 
+# What the service needs to run against the stub: $1 API port, $2 management port, $3 stub port.
+service_args() {
+  echo --server.port="$1" --management.server.port="$2" \
+    --partner-center.base-url=http://127.0.0.1:"$3" \
+    --partner-center.auth.tenant-id=bench --partner-center.auth.client-id=bench \
+    --partner-center.auth.client-secret=bench-secret --partner-center.auth.refresh-token=bench-refresh-token \
+    --partner-center.auth.token-uri=http://127.0.0.1:"$3"/token \
+    --spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:"$3"/jwks
+}
+
+# Waits until $2 (a management port) reports readiness, failing if process $1 exits first; sets READY_MS from
+# $3, the start in epoch ms.
+await_ready() {
+  for _ in $(seq 1 1200); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$2/actuator/health/readiness"; then
+      READY_MS=$(( $(date +%s%3N) - $3 ))
+      return
+    fi
+    kill -0 "$1" 2>/dev/null || return 1
+    sleep 0.02
+  done
+  echo "not ready after a minute" >&2
+  return 1
+}
+
 # Starts the jar against the stub and waits for readiness: $1 name, $2 API port, $3 management port, $4 stub
 # port, then any further arguments for the service. Sets APP_PID and READY_MS.
 start_service() {
@@ -130,27 +157,56 @@ start_service() {
   [ "${PROFILE:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$name.jfr,settings=profile")
   local started
   started=$(date +%s%3N)
-  # shellcheck disable=SC2086
+  # shellcheck disable=SC2086,SC2046
   "$JAVA" $IMAGE_FLAGS -XX:MaxRAM=768m ${EXTRA_JAVA_OPTS:-} "${jfr[@]}" -jar "$JAR" \
-    --server.port="$port" --management.server.port="$management" \
-    --partner-center.base-url=http://127.0.0.1:"$stub" \
-    --partner-center.auth.tenant-id=bench --partner-center.auth.client-id=bench \
-    --partner-center.auth.client-secret=bench-secret --partner-center.auth.refresh-token=bench-refresh-token \
-    --partner-center.auth.token-uri=http://127.0.0.1:"$stub"/token \
-    --spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:"$stub"/jwks \
-    "$@" >"$OUT/$name.log" 2>&1 &
+    $(service_args "$port" "$management" "$stub") "$@" >"$OUT/$name.log" 2>&1 &
   APP_PID=$!
   PIDS+=("$APP_PID")
-  for _ in $(seq 1 600); do
-    if kill -0 "$APP_PID" 2>/dev/null && curl -sf -o /dev/null "http://127.0.0.1:$management/actuator/health/readiness"; then
-      READY_MS=$(( $(date +%s%3N) - started ))
-      return
-    fi
-    kill -0 "$APP_PID" 2>/dev/null || { cat "$OUT/$name.log"; exit 1; }
-    sleep 0.05
-  done
-  echo "the service did not become ready" >&2
-  exit 1
+  await_ready "$APP_PID" "$management" "$started" || { cat "$OUT/$name.log"; exit 1; }
+}
+
+# --- the image -------------------------------------------------------------------------------------------------
+# Builds the Dockerfile as the image test does (on the stand-in base image when no registry is reachable), with
+# the jar prepare built. Needs a Docker engine; starts one when none answers.
+IMAGE=partner-center-bff:bench
+build_image() {
+  bash "$ROOT/src/test/docker/docker-engine.sh"
+  bash "$ROOT/src/test/docker/base-image-stand-in.sh"
+  DOCKER_BUILDKIT=0 docker build --network host -t "$IMAGE" "$ROOT" >"$OUT/image-build.log" 2>&1 \
+    || { cat "$OUT/image-build.log"; exit 1; }
+}
+
+# Runs the image as Kubernetes would (its entrypoint, its flags, the chart's 768 MiB limit), on the host network,
+# and waits for readiness from `docker run` on: $1 name, $2 API port, $3 management port, $4 stub port, then
+# further arguments for the service. NO_AOT_CACHE=1 starts the same files without the AOT cache. Sets APP_PID
+# (the JVM's host pid, for its memory), CONTAINERS and READY_MS.
+start_container() {
+  local name=$1 port=$2 management=$3 stub=$4
+  shift 4
+  local entrypoint=()
+  [ "${NO_AOT_CACHE:-0}" = 1 ] && entrypoint=(--entrypoint java)
+  local jar=() options=()
+  [ "${NO_AOT_CACHE:-0}" = 1 ] && jar=(-jar app.jar)
+  local flags="${EXTRA_JAVA_OPTS:-}"
+  [ "${PROFILE:-0}" = 1 ] && flags+=" -XX:StartFlightRecording=filename=/out/$name.jfr,settings=profile"
+  [ -n "$flags" ] && options=(-e JDK_JAVA_OPTIONS="$flags")
+  chmod 777 "$OUT"
+  docker rm -f "bench-$name" >/dev/null 2>&1 || true
+  local started
+  started=$(date +%s%3N)
+  # shellcheck disable=SC2046
+  docker run -d --name "bench-$name" --network host -m 768m -v "$OUT:/out" \
+    "${options[@]}" "${entrypoint[@]}" "$IMAGE" "${jar[@]}" \
+    $(service_args "$port" "$management" "$stub") "$@" >/dev/null
+  CONTAINERS+=("bench-$name")
+  APP_PID=$(docker inspect -f '{{.State.Pid}}' "bench-$name")
+  await_ready "$APP_PID" "$management" "$started" || { docker logs "bench-$name"; exit 1; }
+}
+
+stop_container() { # $1 name
+  docker logs "bench-$1" >"$OUT/$1.log" 2>&1 || true
+  docker stop -t 10 "bench-$1" >/dev/null
+  docker rm "bench-$1" >/dev/null
 }
 
 rss_mb() { echo $(( $(ps -o rss= -p "$1") / 1024 )); }
@@ -176,4 +232,18 @@ load() {
   P50[$3]=$(to_ms "$(echo "$result" | awk '$1 == "50%" { print $2 }')")
   P99[$3]=$(to_ms "$(echo "$result" | awk '$1 == "99%" { print $2 }')")
   printf '  %-34s %8s req/s  p50 %7s ms  p99 %7s ms\n' "$3" "${RPS[$3]}" "${P50[$3]}" "${P99[$3]}"
+}
+# The first 15 s of load on a JVM just ready, second by second: $1 url, $2 name. Sets CURVE[$2] (the seconds'
+# requests/s) and FIRST15[$2] (their mean).
+declare -A CURVE FIRST15
+curve() {
+  local second answered total=0 seconds=()
+  for second in $(seq 1 15); do
+    answered=$(wrk -t1 -c"$CONNECTIONS" -d1s -H "Authorization: Bearer $TOKEN" "$1" | awk '/requests in/ { print $1 }')
+    seconds+=("$answered")
+    total=$(( total + answered ))
+  done
+  CURVE[$2]="${seconds[*]}"
+  FIRST15[$2]=$(( total / 15 ))
+  printf '  %-34s first 15 s, req/s each second: %s (mean %s)\n' "$2" "${CURVE[$2]}" "${FIRST15[$2]}"
 }
