@@ -4,8 +4,8 @@
 # On 127.0.0.1 only: an nginx stub answering Partner Center's paths (and the token and JWK set endpoints)
 # with fixed bodies, in front of it an nginx reverse proxy (the reference) and a Spring Cloud Gateway with a
 # JWT resource server (the peer: what a Spring shop would deploy instead; bench/gateway, built here), and the
-# service as its image runs it: the container built from the Dockerfile, its entrypoint and flags, the Helm
-# chart's 768 MiB limit. wrk drives each; the script prints requests/s, p50 and p99, the first 15 s of load
+# service as its image runs it: the files, entrypoint, AOT cache and flags of the image built from the
+# Dockerfile, under the Helm chart's 768 MiB limit (readiness is timed from `docker run`). wrk drives each; the script prints requests/s, p50 and p99, the first 15 s of load
 # after readiness second by second, the time from `docker run` to readiness with and without the image's AOT
 # cache, and the resident memory after the load, then judges the targets (exit 1 when one is missed).
 #
@@ -39,6 +39,7 @@ need python3 python3
 prepare $STUB_PORT $PROXY_PORT $APP_PORT $MGMT_PORT $PEER_PORT
 "$ROOT/mvnw" -B -q -f "$ROOT/bench/gateway/pom.xml" -DskipTests package
 build_image
+extract_image
 
 # --- nginx: the stub (Partner Center, Entra ID, JWK set) and the reverse proxy in front of the stub -----------
 {
@@ -58,7 +59,14 @@ EOF
 
 # --- the service (the image) and the peer (Spring Cloud Gateway) ------------------------------------------------
 service() { # $1 name, $2 cache ttl
-  start_container "$1" $APP_PORT $MGMT_PORT $STUB_PORT --partner-center.cache.ttl="$2"
+  start_image "$1" $APP_PORT $MGMT_PORT $STUB_PORT --partner-center.cache.ttl="$2"
+}
+stop_service() {
+  kill "$APP_PID"
+  wait "$APP_PID" 2>/dev/null || true
+}
+container() { # $1 name
+  start_container "$1" $APP_PORT $MGMT_PORT $STUB_PORT --partner-center.cache.ttl=0
 }
 check_answer() { # $1 url, $2 what its answer must contain
   local answer
@@ -102,7 +110,7 @@ curve "$PEER" peer
 load "$WARMUP" "$PEER"
 
 service uncached 0
-echo "service image, cache off (partner-center.cache.ttl=0), docker run to ready ${READY_MS} ms"
+echo "service (the image's files and flags), cache off (partner-center.cache.ttl=0), ready in ${READY_MS} ms"
 check_answer "$PASS" '"status":"Allowed"'
 check_answer "$API/purchase-eligibility" '"eligible":true'
 curve "$PASS" service
@@ -117,16 +125,16 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 load "$MEASURE" "$API/purchase-eligibility" eligibility
 RSS_UNCACHED=$(rss_mb "$APP_PID")
-stop_container uncached
+stop_service
 kill "$PEER_PID"
 
 service cached 30s
-echo "service image, cache on (partner-center.cache.ttl=30s)"
+echo "service (the image's files and flags), cache on (partner-center.cache.ttl=30s)"
 check_answer "$API/purchase-eligibility" '"eligible":true'
 load $(( WARMUP + 15 )) "$API/purchase-eligibility"
 load "$MEASURE" "$API/purchase-eligibility" eligibility-cached
 RSS_CACHED=$(rss_mb "$APP_PID")
-stop_container cached
+stop_service
 
 load "$MEASURE" "$PROXY_URL" proxy-last
 
@@ -134,10 +142,10 @@ load "$MEASURE" "$PROXY_URL" proxy-last
 echo "the image from docker run to ready, with and without its AOT cache"
 WITH=() WITHOUT=()
 for start in $(seq 1 "$STARTS"); do
-  service "start-$start" 0
+  container "start-$start"
   WITH+=("$READY_MS")
   stop_container "start-$start"
-  NO_AOT_CACHE=1 service "start-$start-no-cache" 0
+  NO_AOT_CACHE=1 container "start-$start-no-cache"
   WITHOUT+=("$READY_MS")
   stop_container "start-$start-no-cache"
 done
