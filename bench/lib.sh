@@ -148,21 +148,29 @@ await_ready() {
   return 1
 }
 
-# Starts the jar against the stub and waits for readiness: $1 name, $2 API port, $3 management port, $4 stub
-# port, then any further arguments for the service. Sets APP_PID and READY_MS.
-start_service() {
-  local name=$1 port=$2 management=$3 stub=$4
-  shift 4
+# Starts the service against the stub with the image's flags, under -XX:MaxRAM for the chart's limit, and waits
+# for readiness: $1 name, $2 directory, $3 how to launch it (java's arguments after the flags), $4 API port,
+# $5 management port, $6 stub port, then any further arguments for the service. Sets APP_PID and READY_MS.
+start_java() {
+  local name=$1 directory=$2 launch=$3 port=$4 management=$5 stub=$6
+  shift 6
   local jfr=()
   [ "${PROFILE:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$name.jfr,settings=profile")
   local started
   started=$(date +%s%3N)
   # shellcheck disable=SC2086,SC2046
-  "$JAVA" $IMAGE_FLAGS -XX:MaxRAM=768m ${EXTRA_JAVA_OPTS:-} "${jfr[@]}" -jar "$JAR" \
-    $(service_args "$port" "$management" "$stub") "$@" >"$OUT/$name.log" 2>&1 &
+  (cd "$directory" && exec "$JAVA" $IMAGE_FLAGS -XX:MaxRAM=768m ${EXTRA_JAVA_OPTS:-} "${jfr[@]}" $launch \
+    $(service_args "$port" "$management" "$stub") "$@" >"$OUT/$name.log" 2>&1) &
   APP_PID=$!
   PIDS+=("$APP_PID")
   await_ready "$APP_PID" "$management" "$started" || { cat "$OUT/$name.log"; exit 1; }
+}
+
+# The jar: $1 name, $2 API port, $3 management port, $4 stub port, then further arguments for the service.
+start_service() {
+  local name=$1
+  shift
+  start_java "$name" "$ROOT" "-jar $JAR" "$@"
 }
 
 # --- the image -------------------------------------------------------------------------------------------------
@@ -195,18 +203,9 @@ extract_image() {
 # together like one process of the host: under load from wrk and nginx outside it, the JVM got a fraction of
 # the CPU and p99 rose from 8 ms to 230-750 ms, which no pod on its own node would see. Sets APP_PID, READY_MS.
 start_image() {
-  local name=$1 port=$2 management=$3 stub=$4
-  shift 4
-  local jfr=()
-  [ "${PROFILE:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$OUT/$name.jfr,settings=profile")
-  local started
-  started=$(date +%s%3N)
-  # shellcheck disable=SC2086,SC2046
-  (cd "$IMAGE_APP" && exec "$JAVA" $IMAGE_FLAGS -XX:MaxRAM=768m ${EXTRA_JAVA_OPTS:-} "${jfr[@]}" $IMAGE_COMMAND \
-    $(service_args "$port" "$management" "$stub") "$@" >"$OUT/$name.log" 2>&1) &
-  APP_PID=$!
-  PIDS+=("$APP_PID")
-  await_ready "$APP_PID" "$management" "$started" || { cat "$OUT/$name.log"; exit 1; }
+  local name=$1
+  shift
+  start_java "$name" "$IMAGE_APP" "$IMAGE_COMMAND" "$@"
   if grep -q "Unable to use AOT cache" "$OUT/$name.log"; then
     echo "$JAVA refused the image's AOT cache (not the image's JVM?):" >&2
     grep "aot" "$OUT/$name.log" >&2
