@@ -106,6 +106,24 @@ class HelmChartTest {
     }
 
     @Test
+    void aNewReplicaTakesTrafficWithinSecondsOfBeingReady() {
+        Map<String, Object> container =
+                at(one(render(c -> c), "Deployment"), "spec", "template", "spec", "containers", "0");
+        int startupPeriod = at(container, "startupProbe", "periodSeconds");
+        int readinessPeriod = at(container, "readinessProbe", "periodSeconds");
+
+        // The readiness probe first runs on its own tick after the startup probe succeeds: a replica ready in
+        // 4.5 s (the image's AOT cache) would otherwise wait up to both periods more before the HPA's new pod
+        // gets traffic.
+        assertThat(startupPeriod + readinessPeriod).isLessThanOrEqualTo(3);
+        // ...without giving a slow start less time, or taking a pod out of rotation for one slow answer.
+        assertThat(startupPeriod * (int) at(container, "startupProbe", "failureThreshold"))
+                .isGreaterThanOrEqualTo(120);
+        assertThat(readinessPeriod * (int) at(container, "readinessProbe", "failureThreshold"))
+                .isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
     void theServiceCarriesTheApiPortOnly() {
         Map<String, Object> service = one(render(c -> c), "Service");
         List<Map<String, Object>> ports = at(service, "spec", "ports");
