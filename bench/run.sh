@@ -35,6 +35,7 @@ need wrk wrk
 need openssl openssl
 need curl curl
 need python3 python3
+need dockerd docker.io
 
 prepare $STUB_PORT $PROXY_PORT $APP_PORT $MGMT_PORT $PEER_PORT
 "$ROOT/mvnw" -B -q -f "$ROOT/bench/gateway/pom.xml" -DskipTests package
