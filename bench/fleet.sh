@@ -24,11 +24,6 @@ STUB_PORT=18281 REDIS_PORT=18282
 APP_PORTS=(18290 18292 18294) MGMT_PORTS=(18291 18293 18295)
 
 . "$ROOT/bench/lib.sh"
-need nginx nginx
-need wrk wrk
-need openssl openssl
-need curl curl
-need python3 python3
 need redis-server redis-server
 
 prepare $STUB_PORT $REDIS_PORT "${APP_PORTS[@]}" "${MGMT_PORTS[@]}"

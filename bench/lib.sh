@@ -38,10 +38,16 @@ PY
   JWKS=$(cat "$OUT/jwks.json")
 }
 
-# A fresh run: nginx left by a run killed before its cleanup stopped, the ports given free, an empty $OUT, the
-# jar rebuilt (always the code as it is now, not one left from an earlier build; sets JAR), the portal's token
-# made, and whatever the run starts (nginx, PIDS) stopped when it ends.
+# A fresh run: the tools every benchmark needs (installed from Debian when missing), nginx left by a run killed
+# before its cleanup stopped, the ports given free, an empty $OUT, the jar rebuilt (always the code as it is
+# now, not one left from an earlier build; sets JAR), the portal's token made, and whatever the run starts
+# (nginx, PIDS) stopped when it ends.
 prepare() {
+  need nginx nginx
+  need wrk wrk
+  need openssl openssl
+  need curl curl
+  need python3 python3
   [ -f "$OUT/nginx/nginx.pid" ] && kill "$(cat "$OUT/nginx/nginx.pid")" 2>/dev/null && sleep 1
   ports_free "$@"
   rm -rf "$OUT"

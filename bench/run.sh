@@ -30,11 +30,6 @@ STUB_PORT=18181 PROXY_PORT=18182 APP_PORT=18180 MGMT_PORT=18183 PEER_PORT=18184
 CUSTOMER=0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a
 
 . "$ROOT/bench/lib.sh"
-need nginx nginx
-need wrk wrk
-need openssl openssl
-need curl curl
-need python3 python3
 need dockerd docker.io
 
 prepare $STUB_PORT $PROXY_PORT $APP_PORT $MGMT_PORT $PEER_PORT

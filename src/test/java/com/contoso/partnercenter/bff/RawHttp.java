@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * HTTP/1.1 over a plain socket, for requests no well-behaved client sends: undecodable paths and queries,
@@ -24,6 +26,10 @@ public final class RawHttp {
     public record Answer(int status, Map<String, String> headers, String body) {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        public JsonNode json() {
+            return JsonMapper.shared().readTree(body);
         }
     }
 

@@ -17,7 +17,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What fuzzing the API from its own document found answering 500, an HTML page or an empty body, each as a
@@ -63,7 +62,7 @@ class RefusalsTest {
         assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
         String correlationId = answer.header("X-Correlation-Id");
         assertThat(correlationId).isNotBlank();
-        JsonNode body = JsonMapper.shared().readTree(answer.body());
+        JsonNode body = answer.json();
         for (String member : new String[] {"type", "title", "status", "detail", "correlationId", "retryable"}) {
             assertThat(body.has(member)).as(member + " in " + answer.body()).isTrue();
         }

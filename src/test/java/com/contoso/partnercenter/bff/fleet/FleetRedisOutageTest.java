@@ -22,8 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Redis goes away under load and comes back empty: no portal notices a 5xx, each replica goes on with its own
@@ -60,10 +58,6 @@ class FleetRedisOutageTest {
 
     static Fleet.Replica replica(int n) {
         return fleet.replicas().get(n);
-    }
-
-    static JsonNode json(RawHttp.Answer answer) {
-        return JsonMapper.shared().readTree(answer.body());
     }
 
     @Test
@@ -109,9 +103,11 @@ class FleetRedisOutageTest {
         portals.forEach(CompletableFuture::join);
 
         assertThat(failures).isEmpty();
-        assertThat(json(away).at("/components/fleet/status").asString()).isEqualTo("DOWN");
+        assertThat(away.json().at("/components/fleet/status").asString()).isEqualTo("DOWN");
         assertThat(ready.status()).isEqualTo(200);
-        assertThat(json(replica(0).management("/actuator/health"))
+        assertThat(replica(0)
+                        .management("/actuator/health")
+                        .json()
                         .at("/components/fleet/status")
                         .asString())
                 .isEqualTo("UP");

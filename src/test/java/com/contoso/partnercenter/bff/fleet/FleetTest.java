@@ -76,10 +76,6 @@ class FleetTest {
         return partnerCenter.findAll(anyRequestedFor(urlPathEqualTo(path))).size();
     }
 
-    static JsonNode json(RawHttp.Answer answer) {
-        return JsonMapper.shared().readTree(answer.body());
-    }
-
     /** The token requests the issuer received since the last call: their bodies. */
     static List<String> drainTokenRequests() {
         List<String> bodies = new ArrayList<>();
@@ -131,7 +127,7 @@ class FleetTest {
         assertThat(first.header("Retry-After")).isEqualTo("57");
         for (RawHttp.Answer gated : List.of(second, third)) {
             assertThat(gated.status()).isEqualTo(503);
-            assertThat(json(gated).get("detail").asString()).contains("not asked again");
+            assertThat(gated.json().get("detail").asString()).contains("not asked again");
             assertThat(Integer.parseInt(gated.header("Retry-After"))).isBetween(50, 57);
         }
         assertThat(asked("/v1/customers/" + PartnerCenterSimulator.THROTTLED + "/validationStatus"))
@@ -144,7 +140,7 @@ class FleetTest {
         String customer = UUID.randomUUID().toString();
         String path = "/api/v1/customers/" + customer + "/qualifications";
         for (int i = 0; i < 3; i++) {
-            assertThat(json(replica(i).get(path, token)).get("items")).isEmpty();
+            assertThat(replica(i).get(path, token).json().get("items")).isEmpty();
         }
         assertThat(asked("/v1/customers/" + customer + "/qualifications")).isEqualTo(1);
 
@@ -159,7 +155,7 @@ class FleetTest {
                 .isEqualTo(201);
 
         for (int i = 1; i < 3; i++) {
-            assertThat(json(replica(i).get(path, token)).get("items"))
+            assertThat(replica(i).get(path, token).json().get("items"))
                     .singleElement()
                     .satisfies(item ->
                             assertThat(item.get("qualification").asString()).isEqualTo("Education"));
@@ -253,7 +249,7 @@ class FleetTest {
                 .filteredOn(answer -> answer.status() == 503)
                 .hasSize(4)
                 .allSatisfy(answer -> {
-                    assertThat(json(answer).get("type").asString()).endsWith("quota-exhausted");
+                    assertThat(answer.json().get("type").asString()).endsWith("quota-exhausted");
                     assertThat(Integer.parseInt(answer.header("Retry-After"))).isBetween(1, 15);
                 });
         assertThat(partnerCenter.findAll(
