@@ -43,6 +43,15 @@ public final class RedisSharedAnswers implements SharedAnswers {
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             return 1
             """, Long.class);
+    // An update, in one round trip: deletes the customer's answers (KEYS[2..]), moves its count of changes on
+    // (KEYS[1]) for ARGV[1] ms, and tells every replica (channel ARGV[2], message ARGV[3]).
+    private static final RedisScript<Long> INVALIDATE = RedisScript.of("""
+            if #KEYS > 1 then redis.call('DEL', unpack(KEYS, 2)) end
+            redis.call('INCR', KEYS[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            redis.call('PUBLISH', ARGV[2], ARGV[3])
+            return 1
+            """, Long.class);
 
     private final FleetRedis redis;
     private final JsonMapper json;
@@ -196,13 +205,14 @@ public final class RedisSharedAnswers implements SharedAnswers {
 
     // Deletes the answers, moves the customer's count of changes on (for as long as a call asked before the change
     // may still be answered) and tells every replica: Redis has written the message to every subscriber's
-    // connection when PUBLISH answers. Not sent (Redis away): sent again once Redis is back.
+    // connection when the script answers. Not sent (Redis away): sent again once Redis is back.
     private Mono<Void> send(String customerId, List<String> answerKeys) {
-        String changes = changes(customerId);
-        return redis.run(template -> template.delete(answerKeys.toArray(String[]::new))
-                        .then(template.opsForValue().increment(changes))
-                        .then(template.expire(changes, deadline.multipliedBy(2)))
-                        .then(template.convertAndSend(redis.key(INVALIDATIONS), customerId)))
+        List<String> keys = new ArrayList<>();
+        keys.add(changes(customerId));
+        keys.addAll(answerKeys);
+        List<String> args =
+                List.of(Long.toString(deadline.multipliedBy(2).toMillis()), redis.key(INVALIDATIONS), customerId);
+        return redis.run(template -> template.execute(INVALIDATE, keys, args).next())
                 .hasElement()
                 .doOnNext(sent -> {
                     if (!sent) {
