@@ -4,6 +4,8 @@ import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterExceptio
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import io.github.bucket4j.BucketConfiguration;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,21 +28,31 @@ public abstract class Quota {
 
     private static final Duration MIN_WAIT = Duration.ofMillis(1);
 
-    private final QuotaProperties properties;
+    final QuotaProperties properties;
+    // The buckets' shape per operation with a quota, built once; an operation without one is not here.
+    private final Map<Operation, BucketConfiguration> configurations = new EnumMap<>(Operation.class);
 
     Quota(QuotaProperties properties) {
         this.properties = properties;
+        for (Operation operation : Operation.values()) {
+            int perMinute = properties.requestsPerMinute(operation);
+            if (perMinute > 0) {
+                configurations.put(
+                        operation,
+                        BucketConfiguration.builder()
+                                .addLimit(limit ->
+                                        limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+                                .build());
+            }
+        }
     }
 
     /** Completes when a request of the operation may be sent, within {@code maxWait}; else a 503. */
     public Mono<Void> acquire(Operation operation, Duration maxWait) {
-        int perMinute = properties.requestsPerMinute(operation);
-        if (perMinute == 0) {
+        BucketConfiguration configuration = configurations.get(operation);
+        if (configuration == null) {
             return Mono.empty();
         }
-        BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
-                .build();
         // Bucket4j takes a positive wait only; a millisecond is as good as none.
         Duration wait = maxWait.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : maxWait;
         return Mono.fromFuture(() -> take(operation, configuration, wait))

@@ -30,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RedisQuota extends Quota {
 
-    private final QuotaProperties properties;
     private final FleetRedis redis;
     private final LocalQuota local;
     private final AsyncProxyManager<Object> buckets;
@@ -38,7 +37,6 @@ public final class RedisQuota extends Quota {
 
     public RedisQuota(QuotaProperties properties, FleetRedis redis, RedisClient client, Duration timeout) {
         super(properties);
-        this.properties = properties;
         this.redis = redis;
         this.local = new LocalQuota(properties);
         this.buckets = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new LazyConnection(client))
