@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.cache;
 
+import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -55,7 +56,7 @@ public final class ResponseCache {
         this.answers = ttl.isZero()
                 ? null
                 : Caffeine.newBuilder()
-                        .expireAfter(Expiry.<Key, Kept>creating((key, kept) -> left(kept)))
+                        .expireAfter(Expiry.<Key, Kept>creating((key, kept) -> Deadline.left(clock, kept.expiresAt())))
                         .maximumSize(properties.maxSize())
                         .build();
         shared.onInvalidation(customerId -> {
@@ -169,11 +170,6 @@ public final class ResponseCache {
         if (answers != null) {
             answers.invalidateAll();
         }
-    }
-
-    private Duration left(Kept kept) {
-        Duration left = Duration.between(clock.instant(), kept.expiresAt());
-        return left.isNegative() ? Duration.ZERO : left;
     }
 
     private void count(Operation operation, String result) {

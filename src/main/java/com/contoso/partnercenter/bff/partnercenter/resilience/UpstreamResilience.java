@@ -166,15 +166,10 @@ public class UpstreamResilience {
             });
             return attempt.transform(RetryOperator.of(p.retry))
                     .timeout(
-                            timeLeft(deadlineAt),
+                            Deadline.left(clock, deadlineAt),
                             Mono.error(() -> PartnerCenterException.deadlineExceeded(operation, deadline)))
                     .doOnError(e -> logFailure(operation, customerId, correlationId, e, attempts.get()));
         });
-    }
-
-    private Duration timeLeft(Instant deadlineAt) {
-        Duration left = Duration.between(clock.instant(), deadlineAt);
-        return left.isNegative() ? Duration.ZERO : left;
     }
 
     private PartnerCenterException pastDeadline(PartnerCenterException e, Instant deadlineAt) {

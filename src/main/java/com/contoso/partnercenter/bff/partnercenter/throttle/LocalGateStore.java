@@ -1,10 +1,10 @@
 package com.contoso.partnercenter.bff.partnercenter.throttle;
 
+import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import reactor.core.publisher.Mono;
 
@@ -20,7 +20,7 @@ public final class LocalGateStore implements GateStore {
         this.clock = clock;
         this.closed = Caffeine.newBuilder()
                 .maximumSize(MAX_GATES)
-                .expireAfter(Expiry.<String, Instant>writing((gate, until) -> waitFromNow(until)))
+                .expireAfter(Expiry.<String, Instant>writing((gate, until) -> Deadline.left(clock, until)))
                 .build();
     }
 
@@ -46,10 +46,5 @@ public final class LocalGateStore implements GateStore {
                 .filter(gate ->
                         gate.getKey().startsWith(prefix) && gate.getValue().isAfter(now))
                 .count();
-    }
-
-    private Duration waitFromNow(Instant until) {
-        Duration left = Duration.between(clock.instant(), until);
-        return left.isNegative() ? Duration.ZERO : left;
     }
 }

@@ -1,5 +1,7 @@
 package com.contoso.partnercenter.bff.partnercenter.upstream;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
@@ -17,6 +19,12 @@ public record Deadline(Instant at) {
                 .map(deadline -> ((Deadline) deadline).at())
                 .filter(at -> at.isBefore(fallback))
                 .orElse(fallback);
+    }
+
+    /** How long until {@code at} by {@code clock}; zero once it has passed. */
+    public static Duration left(Clock clock, Instant at) {
+        Duration left = Duration.between(clock.instant(), at);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /** {@code context} with this deadline, unless it holds an earlier one. */
