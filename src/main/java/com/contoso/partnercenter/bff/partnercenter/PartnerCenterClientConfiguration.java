@@ -128,7 +128,9 @@ class PartnerCenterClientConfiguration {
     @Bean
     SharedAnswers sharedAnswers(PartnerCenterProperties properties, ObjectProvider<FleetRedis> fleet, JsonMapper json) {
         FleetRedis redis = fleet.getIfAvailable();
-        return redis == null ? SharedAnswers.NONE : new RedisSharedAnswers(redis, json, properties.deadline(), CLOCK);
+        return redis == null
+                ? SharedAnswers.none(CLOCK)
+                : new RedisSharedAnswers(redis, json, properties.deadline(), CLOCK);
     }
 
     @Bean

@@ -144,11 +144,7 @@ public final class RedisSharedAnswers implements SharedAnswers {
     }
 
     private <T> Mono<Answer> fresh(Question<T> question) {
-        Duration ttl = question.ttl();
-        return question.load()
-                .map(value -> new Answer(value, clock.instant().plus(ttl), Source.PARTNER_CENTER))
-                .switchIfEmpty(
-                        Mono.fromSupplier(() -> new Answer(null, clock.instant().plus(ttl), Source.PARTNER_CENTER)));
+        return SharedAnswers.fresh(question.load(), question.ttl(), clock);
     }
 
     // The replica that holds the lock: its answer as soon as it is kept; empty once the lock is gone without one,

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.cache;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -8,7 +9,7 @@ import tools.jackson.core.type.TypeReference;
 
 /**
  * Answers beyond this replica's memory: in fleet mode, Redis behind the in-process cache, so the fleet asks
- * Partner Center once per customer and TTL. Alone, a replica has nobody to share with ({@link #NONE}).
+ * Partner Center once per customer and TTL. Alone, a replica has nobody to share with ({@link #none}).
  */
 public interface SharedAnswers {
 
@@ -40,21 +41,29 @@ public interface SharedAnswers {
     /** What to do when another replica invalidated a customer; also told {@code null} when every answer may be stale. */
     void onInvalidation(Consumer<String> customerId);
 
-    /** A replica alone: every answer is its own. */
-    SharedAnswers NONE = new SharedAnswers() {
-        @Override
-        public <T> Mono<Answer> answer(
-                String customerId, String key, TypeReference<T> type, Duration ttl, Mono<T> load) {
-            return load.map(value -> new Answer(value, Instant.now().plus(ttl), Source.PARTNER_CENTER))
-                    .defaultIfEmpty(new Answer(null, Instant.now().plus(ttl), Source.PARTNER_CENTER));
-        }
+    /** A replica alone: every answer is its own, asked now and holding {@code ttl} by {@code clock}. */
+    static SharedAnswers none(Clock clock) {
+        return new SharedAnswers() {
+            @Override
+            public <T> Mono<Answer> answer(
+                    String customerId, String key, TypeReference<T> type, Duration ttl, Mono<T> load) {
+                return fresh(load, ttl, clock);
+            }
 
-        @Override
-        public Mono<Void> invalidate(String customerId, Iterable<String> keys) {
-            return Mono.empty();
-        }
+            @Override
+            public Mono<Void> invalidate(String customerId, Iterable<String> keys) {
+                return Mono.empty();
+            }
 
-        @Override
-        public void onInvalidation(Consumer<String> customerId) {}
-    };
+            @Override
+            public void onInvalidation(Consumer<String> customerId) {}
+        };
+    }
+
+    /** {@code load}'s answer from Partner Center, holding {@code ttl} from when it came. */
+    static Mono<Answer> fresh(Mono<?> load, Duration ttl, Clock clock) {
+        return load.map(value -> new Answer(value, clock.instant().plus(ttl), Source.PARTNER_CENTER))
+                .switchIfEmpty(
+                        Mono.fromSupplier(() -> new Answer(null, clock.instant().plus(ttl), Source.PARTNER_CENTER)));
+    }
 }
