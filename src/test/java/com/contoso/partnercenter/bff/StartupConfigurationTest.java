@@ -19,6 +19,17 @@ class StartupConfigurationTest {
                 .properties(properties);
     }
 
+    /** A service with everything it needs but for what a test leaves out or gets wrong. */
+    static SpringApplicationBuilder configured(String... properties) {
+        return application(
+                        "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:9/keys",
+                        "partner-center.auth.tenant-id=contoso",
+                        "partner-center.auth.client-id=app",
+                        "partner-center.auth.client-secret=secret",
+                        "partner-center.auth.refresh-token=refresh")
+                .properties(properties);
+    }
+
     @Test
     void missingCredentialsStopStartupNamingEachProperty(CapturedOutput output) {
         assertThatThrownBy(() -> application(
@@ -56,14 +67,8 @@ class StartupConfigurationTest {
 
     @Test
     void fleetModeWithoutTheTokenKeyRefusesToStartNamingIt(CapturedOutput output) {
-        assertThatThrownBy(() -> application(
-                                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:9/keys",
-                                "partner-center.auth.tenant-id=contoso",
-                                "partner-center.auth.client-id=app",
-                                "partner-center.auth.client-secret=secret",
-                                "partner-center.auth.refresh-token=refresh",
-                                "spring.data.redis.url=redis://127.0.0.1:9")
-                        .run())
+        assertThatThrownBy(() ->
+                        configured("spring.data.redis.url=redis://127.0.0.1:9").run())
                 .isInstanceOf(RuntimeException.class);
 
         assertThat(output.getOut() + output.getErr())
@@ -73,17 +78,25 @@ class StartupConfigurationTest {
 
     @Test
     void aFleetKeyOfTheWrongLengthIsRefusedToo(CapturedOutput output) {
-        assertThatThrownBy(() -> application(
-                                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:9/keys",
-                                "partner-center.auth.tenant-id=contoso",
-                                "partner-center.auth.client-id=app",
-                                "partner-center.auth.client-secret=secret",
-                                "partner-center.auth.refresh-token=refresh",
-                                "spring.data.redis.host=127.0.0.1",
-                                "partner-center.fleet.token-key=c2hvcnQ=")
-                        .run())
+        assertThatThrownBy(
+                        () -> configured("spring.data.redis.host=127.0.0.1", "partner-center.fleet.token-key=c2hvcnQ=")
+                                .run())
                 .isInstanceOf(RuntimeException.class);
 
         assertThat(output.getOut() + output.getErr()).contains("partner-center.fleet.token-key holds 5 bytes");
+    }
+
+    /** An operator who lists the sentinels but forgets the master's name gets a stop, not a fleet of loners. */
+    @Test
+    void sentinelsWithoutTheMastersNameRefuseToStartNamingIt(CapturedOutput output) {
+        assertThatThrownBy(() -> configured(
+                                "partner-center.fleet.token-key=" + "A".repeat(43) + "=",
+                                "spring.data.redis.sentinel.nodes=127.0.0.1:9,127.0.0.1:10")
+                        .run())
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START", "spring.data.redis.sentinel.master")
+                .doesNotContain("\tat ");
     }
 }

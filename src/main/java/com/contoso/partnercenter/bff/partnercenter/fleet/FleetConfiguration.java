@@ -5,43 +5,60 @@ import io.lettuce.core.resource.Delay;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * Fleet mode's infrastructure, only when {@link FleetMode} is on: Spring Boot's Lettuce client made to fail
- * fast while Redis is away (commands are refused at once instead of queued) and to find it again within a
- * second; the fleet's Redis as the shared stores use it; and the key that encrypts tokens at rest, which
- * startup refuses to go without.
+ * Fleet mode: which it is, said once at the start, and, only when it is on, its infrastructure: Spring Boot's
+ * Lettuce client made to fail fast while Redis is away (commands are refused at once instead of queued) and to
+ * find it again within a second; the fleet's Redis as the shared stores use it; and the key that encrypts
+ * tokens at rest, which startup refuses to go without.
  */
 @Configuration(proxyBeanMethods = false)
-@Conditional(FleetMode.On.class)
 public class FleetConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(FleetConfiguration.class);
+
+    /** Refuses a Redis named in a form the service cannot use, before anything connects to it. */
     @Bean
-    LettuceClientOptionsBuilderCustomizer refuseCommandsWhileDisconnected() {
-        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    FleetMode fleetMode(Environment environment) {
+        FleetMode mode = FleetMode.of(environment);
+        log.info(mode.describe());
+        return mode;
     }
 
-    // Lettuce's default backoff grows to 30 s between reconnection attempts; a second is plenty.
-    @Bean
-    ClientResourcesBuilderCustomizer reconnectWithinASecond() {
-        return resources -> resources.reconnectDelay(
-                Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
-    }
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(FleetMode.On.class)
+    static class Shared {
 
-    @Bean
-    TokenCipher tokenCipher(FleetProperties fleet) {
-        return new TokenCipher(fleet.tokenKey());
-    }
+        @Bean
+        LettuceClientOptionsBuilderCustomizer refuseCommandsWhileDisconnected() {
+            return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        }
 
-    /** Also the {@code fleet} health component. */
-    @Bean
-    FleetRedis fleet(ReactiveStringRedisTemplate redis, FleetProperties fleet) {
-        return new FleetRedis(redis, fleet, Clock.systemUTC());
+        // Lettuce's default backoff grows to 30 s between reconnection attempts; a second is plenty.
+        @Bean
+        ClientResourcesBuilderCustomizer reconnectWithinASecond() {
+            return resources -> resources.reconnectDelay(
+                    Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+        }
+
+        @Bean
+        TokenCipher tokenCipher(FleetProperties fleet) {
+            return new TokenCipher(fleet.tokenKey());
+        }
+
+        /** Also the {@code fleet} health component. */
+        @Bean
+        FleetRedis fleet(FleetMode mode, ReactiveStringRedisTemplate redis, FleetProperties fleet) {
+            return new FleetRedis(redis, fleet, Clock.systemUTC());
+        }
     }
 }

@@ -23,7 +23,7 @@ public final class RedisOnlyInFleetMode implements AutoConfigurationImportFilter
 
     @Override
     public boolean[] match(String[] autoConfigurationClasses, AutoConfigurationMetadata metadata) {
-        boolean fleet = FleetMode.isOn(environment);
+        boolean fleet = FleetMode.named(environment);
         boolean[] match = new boolean[autoConfigurationClasses.length];
         for (int i = 0; i < autoConfigurationClasses.length; i++) {
             String candidate = autoConfigurationClasses[i];
