@@ -76,10 +76,8 @@ class ArchitectureTest {
             .resideOutsideOfPackage("..bff.partnercenter.fleet..")
             .and()
             .haveNameNotMatching(".*\\.Redis\\w*(\\$.*)?") // a Redis store, and what it nests
-            .and()
-            .resideOutsideOfPackage("..bff.partnercenter")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..", "io.github.bucket4j.redis..")
+            .resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
             .because("each subsystem keeps its in-memory and Redis stores side by side; nothing else knows Redis");
 }

@@ -8,7 +8,6 @@ import com.contoso.partnercenter.bff.partnercenter.auth.TokenStore;
 import com.contoso.partnercenter.bff.partnercenter.cache.RedisSharedAnswers;
 import com.contoso.partnercenter.bff.partnercenter.cache.ResponseCache;
 import com.contoso.partnercenter.bff.partnercenter.cache.SharedAnswers;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
@@ -23,17 +22,13 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
-import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -49,7 +44,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class PartnerCenterClientConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(PartnerCenterClientConfiguration.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Clock CLOCK = Clock.systemUTC();
 
@@ -103,26 +97,10 @@ class PartnerCenterClientConfiguration {
     }
 
     @Bean
-    Quota quota(
-            PartnerCenterProperties properties,
-            ObjectProvider<FleetRedis> fleet,
-            ObjectProvider<FleetProperties> fleetProperties,
-            ObjectProvider<LettuceConnectionFactory> connections) {
+    Quota quota(PartnerCenterProperties properties, ObjectProvider<FleetRedis> fleet) {
         var quota = new QuotaProperties(properties.quota());
         FleetRedis redis = fleet.getIfAvailable();
-        LettuceConnectionFactory connection = connections.getIfAvailable();
-        if (redis == null || connection == null) {
-            return new LocalQuota(quota);
-        }
-        // One Redis (or Sentinel) only: Bucket4j's buckets need the plain Lettuce client.
-        if (!(connection.getRequiredNativeClient() instanceof RedisClient client)) {
-            if (quota.any()) {
-                log.warn("partner-center.quota is counted by each replica alone: a Redis Cluster is not supported for"
-                        + " the fleet's quota (the other shared state works); divide the quota by the replicas");
-            }
-            return new LocalQuota(quota);
-        }
-        return new RedisQuota(quota, redis, client, fleetProperties.getObject().timeout());
+        return redis == null ? new LocalQuota(quota) : new RedisQuota(quota, redis);
     }
 
     @Bean

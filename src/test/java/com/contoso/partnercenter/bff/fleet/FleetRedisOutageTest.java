@@ -117,7 +117,7 @@ class FleetRedisOutageTest {
         assertThat(output.getOut().lines().filter(line -> line.contains("Redis is reachable again")))
                 .hasSize(3);
         // The tokens are in Redis again, written back by the replicas.
-        assertThat(redis.get("partner-center-bff:tokens:partner-center-app-user"))
+        assertThat(redis.get("partner-center-bff:{tokens}:partner-center-app-user"))
                 .isNotNull();
 
         // Shared again: concurrent misses on all replicas make one call.

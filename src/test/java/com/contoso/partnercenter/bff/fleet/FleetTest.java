@@ -226,7 +226,7 @@ class FleetTest {
                     .isEqualTo(404);
         }
 
-        String stored = redis.get("partner-center-bff:tokens:partner-center-app-user");
+        String stored = redis.get("partner-center-bff:{tokens}:partner-center-app-user");
         var cipher = new TokenCipher(Fleet.TOKEN_KEY);
         JsonNode chain = JsonMapper.shared().readTree(cipher.decrypt(stored.substring(stored.indexOf(':') + 1)));
         assertThat(chain.get("consent").asString()).isEqualTo(cipher.fingerprint(renewed));

@@ -139,11 +139,13 @@ class RedisSharedAnswersTest {
         TypeReference<String> type = new TypeReference<>() {};
         writer.answer("customer-7", "qualifications:customer-7", type, Duration.ofMinutes(1), Mono.just("before"))
                 .block();
-        assertThat(redis.get("answers-test:answer:qualifications:customer-7")).isNotNull();
+        assertThat(redis.get("answers-test:{customer-7}:answer:qualifications:customer-7"))
+                .isNotNull();
 
         writer.invalidate("customer-7", List.of("qualifications:customer-7")).block();
 
-        assertThat(redis.get("answers-test:answer:qualifications:customer-7")).isNull();
+        assertThat(redis.get("answers-test:{customer-7}:answer:qualifications:customer-7"))
+                .isNull();
         assertThat(told).succeedsWithin(Duration.ofSeconds(2)).isEqualTo("customer-7");
     }
 

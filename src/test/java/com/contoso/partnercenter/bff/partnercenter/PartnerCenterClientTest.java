@@ -21,7 +21,6 @@ import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheProperties;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleProperties;
@@ -59,7 +58,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -154,11 +152,7 @@ class PartnerCenterClientTest {
                 JsonMapper.shared(),
                 tokens,
                 configuration.throttleGates(properties, none.getBeanProvider(FleetRedis.class), meters),
-                configuration.quota(
-                        properties,
-                        none.getBeanProvider(FleetRedis.class),
-                        none.getBeanProvider(FleetProperties.class),
-                        none.getBeanProvider(LettuceConnectionFactory.class)),
+                configuration.quota(properties, none.getBeanProvider(FleetRedis.class)),
                 configuration.sharedAnswers(properties, none.getBeanProvider(FleetRedis.class), JsonMapper.shared()),
                 RetryRegistry.of(RetryConfig.custom()
                         .maxAttempts(3)

@@ -1,6 +1,5 @@
 package com.contoso.partnercenter.bff.partnercenter.auth;
 
-import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
@@ -20,7 +19,6 @@ import org.springframework.security.oauth2.client.registration.ReactiveClientReg
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -71,8 +69,7 @@ public final class RedisTokenStore implements TokenStore {
             redis.call('SET', KEYS[1], version .. ':' .. ARGV[1])
             return version
             """, Long.class);
-    private static final Duration POLL = Duration.ofMillis(50);
-    private static final int LOCK_ROUNDS = 3;
+    private static final String TOKENS = "tokens";
 
     /** What is stored, encrypted: a registration's tokens and where they come from. */
     record Stored(
@@ -143,8 +140,9 @@ public final class RedisTokenStore implements TokenStore {
         return local.refreshTokenIssuedAt();
     }
 
+    // One group for the chains, the consents and the locks: the consent script touches a chain and the consents.
     private String key(String registrationId) {
-        return redis.key("tokens", registrationId);
+        return redis.key(TOKENS, registrationId);
     }
 
     @Override
@@ -237,7 +235,8 @@ public final class RedisTokenStore implements TokenStore {
         if (mine == null || mine.client() == configured) {
             return Mono.empty();
         }
-        return redis.run(template -> template.opsForSet().add(redis.key("consents"), configuredConsent, consent))
+        return redis.run(
+                        template -> template.opsForSet().add(redis.key(TOKENS, "consents"), configuredConsent, consent))
                 .then(write(mine));
     }
 
@@ -248,11 +247,10 @@ public final class RedisTokenStore implements TokenStore {
 
     private Mono<Void> write(LocalTokenStore.Held held) {
         OAuth2AuthorizedClient client = held.client();
-        return redis.run(template -> template.execute(
-                                COMPARE_AND_SET,
-                                List.of(key(client.getClientRegistration().getRegistrationId())),
-                                List.of(payload(held), Long.toString(held.version())))
-                        .next())
+        return redis.eval(
+                        COMPARE_AND_SET,
+                        List.of(key(client.getClientRegistration().getRegistrationId())),
+                        List.of(payload(held), Long.toString(held.version())))
                 // 0: another replica's later tokens are stored; this replica takes them at its next look.
                 .doOnNext(version -> {
                     if (version > 0) {
@@ -292,11 +290,10 @@ public final class RedisTokenStore implements TokenStore {
             consentRecorded = true; // this replica has redeemed or adopted since: its configured token is old news
             return Mono.empty();
         }
-        return redis.run(template -> template.execute(
-                                CONSENT,
-                                List.of(key(registrationId), redis.key("consents")),
-                                List.of(payload(mine), configuredConsent))
-                        .next())
+        return redis.eval(
+                        CONSENT,
+                        List.of(key(registrationId), redis.key(TOKENS, "consents")),
+                        List.of(payload(mine), configuredConsent))
                 .doOnNext(version -> {
                     consentRecorded = true;
                     if (version >= 0) {
@@ -329,23 +326,12 @@ public final class RedisTokenStore implements TokenStore {
      */
     @Override
     public <T> Mono<T> oneAtATime(String registrationId, Mono<T> work) {
-        return inTurn(redis.key("token-lock", registrationId), work, 1);
-    }
-
-    private <T> Mono<T> inTurn(String lock, Mono<T> work, int round) {
-        String owner = CorrelationId.newId();
-        return redis.lock(lock, owner, lockFor)
-                .flatMap(mine -> mine
-                        ? work.doFinally(signal -> redis.unlock(lock, owner))
-                        : untilFree(lock)
-                                .then(Mono.defer(() -> round < LOCK_ROUNDS ? inTurn(lock, work, round + 1) : work)));
-    }
-
-    // Another replica is asking Entra ID: wait until it is done (its tokens are then stored), at most lockFor.
-    private Mono<Void> untilFree(String lock) {
-        return redis.locked(lock)
-                .flatMap(taken -> taken ? Mono.error(new IllegalStateException("taken")) : Mono.<Void>empty())
-                .retryWhen(Retry.fixedDelay(lockFor.toMillis() / POLL.toMillis(), POLL))
-                .onErrorResume(stillTaken -> Mono.empty());
+        return Mono.defer(() -> redis.inTurn(
+                redis.key(TOKENS, "lock", registrationId),
+                lockFor,
+                clock.instant().plus(lockFor),
+                Mono.empty(),
+                work,
+                work));
     }
 }

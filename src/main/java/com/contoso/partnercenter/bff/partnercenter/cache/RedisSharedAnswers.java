@@ -1,6 +1,5 @@
 package com.contoso.partnercenter.bff.partnercenter.cache;
 
-import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import java.time.Clock;
@@ -16,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,8 +33,6 @@ public final class RedisSharedAnswers implements SharedAnswers {
 
     private static final Logger log = LoggerFactory.getLogger(RedisSharedAnswers.class);
     private static final String INVALIDATIONS = "invalidations";
-    private static final Duration POLL = Duration.ofMillis(25);
-    private static final int MAX_ROUNDS = 3;
     // Keeps the answer unless the customer changed since it was asked (the count of changes moved on).
     private static final RedisScript<Long> KEEP_UNLESS_CHANGED = RedisScript.of("""
             if (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] then return 0 end
@@ -69,7 +65,7 @@ public final class RedisSharedAnswers implements SharedAnswers {
         this.json = json;
         this.deadline = deadline;
         this.clock = clock;
-        redis.listen(redis.key(INVALIDATIONS)).subscribe(customerId -> tell(customerId));
+        redis.listen(redis.channel(INVALIDATIONS)).subscribe(customerId -> tell(customerId));
         redis.onRecovery(() -> {
             tell(null);
             Map.copyOf(unsent).forEach((customerId, answerKeys) -> {
@@ -92,42 +88,41 @@ public final class RedisSharedAnswers implements SharedAnswers {
     public <T> Mono<Answer> answer(String customerId, String key, TypeReference<T> type, Duration ttl, Mono<T> load) {
         return Mono.defer(() -> {
             var question = new Question<>(
-                    redis.key("answer", key), redis.key("asking", key), changes(customerId), type, ttl, load);
+                    redis.key(customerId, "answer", key),
+                    redis.key(customerId, "asking", key),
+                    changes(customerId),
+                    type,
+                    ttl,
+                    load);
             Instant deadlineAt = clock.instant().plus(deadline);
-            return attempt(question, deadlineAt, 1).contextWrite(context -> new Deadline(deadlineAt).within(context));
+            return shared(question, Source.FLEET)
+                    .switchIfEmpty(Mono.defer(() -> redis.inTurn(
+                            question.lockKey(),
+                            deadline,
+                            deadlineAt,
+                            shared(question, Source.FLEET_AFTER_WAIT),
+                            askForTheFleet(question),
+                            fresh(question))))
+                    .contextWrite(context -> new Deadline(deadlineAt).within(context));
         });
     }
 
+    // Every key of a customer is in its group: the scripts below touch one customer's keys, in one slot.
     private String changes(String customerId) {
-        return redis.key("changes", customerId);
+        return redis.key(customerId, "changes");
     }
 
     /** What one request asks, and where its answer, its lock and its customer's changes are kept. */
     private record Question<T>(
             String answerKey, String lockKey, String changesKey, TypeReference<T> type, Duration ttl, Mono<T> load) {}
 
-    /**
-     * The fleet's answer if it has one; else the lock, and this replica asks for everyone; else wait for the
-     * replica that holds it. A replica that gave up (its call failed) frees the lock: the waiters try again, so
-     * one of them asks next rather than all at once.
-     */
-    private <T> Mono<Answer> attempt(Question<T> question, Instant deadlineAt, int round) {
-        String owner = CorrelationId.newId();
-        return shared(question, Source.FLEET)
-                .switchIfEmpty(Mono.defer(() -> redis.lock(question.lockKey(), owner, deadline)
-                        .flatMap(mine -> mine
-                                ? askForTheFleet(question, owner)
-                                : waitFor(question, deadlineAt)
-                                        .switchIfEmpty(Mono.defer(() -> round < MAX_ROUNDS
-                                                ? attempt(question, deadlineAt, round + 1)
-                                                : fresh(question))))));
-    }
-
     // Under the lock: looked at again first, since between the first look and the lock another replica may have
     // asked, kept its answer and let go (a busy replica measured 30 to 150 ms there, bench/fleet.sh). The count
     // of the customer's changes is read in the same round trip, to keep the answer only if it did not move.
-    private <T> Mono<Answer> askForTheFleet(Question<T> question, String owner) {
-        return redis.run(template ->
+    // A replica that gave up (its call failed) frees the lock: the waiters take it in turn, so one of them asks
+    // next rather than all at once.
+    private <T> Mono<Answer> askForTheFleet(Question<T> question) {
+        return Mono.defer(() -> redis.run(template ->
                         template.opsForValue().multiGet(List.of(question.answerKey(), question.changesKey())))
                 .defaultIfEmpty(Arrays.asList(null, null))
                 .flatMap(values -> {
@@ -139,23 +134,11 @@ public final class RedisSharedAnswers implements SharedAnswers {
                     return fresh(question)
                             .flatMap(answer ->
                                     keep(question, answer, changesSeen).thenReturn(answer));
-                })
-                .doFinally(signal -> redis.unlock(question.lockKey(), owner));
+                }));
     }
 
     private <T> Mono<Answer> fresh(Question<T> question) {
-        return SharedAnswers.fresh(question.load(), question.ttl(), clock);
-    }
-
-    // The replica that holds the lock: its answer as soon as it is kept; empty once the lock is gone without one,
-    // or once the request's deadline has passed (the call made then answers 504 at once).
-    private <T> Mono<Answer> waitFor(Question<T> question, Instant deadlineAt) {
-        long polls = Math.max(0, Duration.between(clock.instant(), deadlineAt).toMillis() / POLL.toMillis());
-        return shared(question, Source.FLEET_AFTER_WAIT)
-                .switchIfEmpty(Mono.defer(() -> redis.locked(question.lockKey())
-                        .flatMap(asking -> asking ? Mono.error(StillAsking.INSTANCE) : Mono.<Answer>empty())))
-                .retryWhen(Retry.fixedDelay(polls, POLL).filter(failure -> failure == StillAsking.INSTANCE))
-                .onErrorResume(failure -> Mono.empty());
+        return Mono.defer(() -> SharedAnswers.fresh(question.load(), question.ttl(), clock));
     }
 
     private <T> Mono<Answer> shared(Question<T> question, Source source) {
@@ -184,18 +167,17 @@ public final class RedisSharedAnswers implements SharedAnswers {
             return Mono.empty();
         }
         String kept = answer.expiresAt().toEpochMilli() + "\n" + json.writeValueAsString(answer.value());
-        return redis.run(template -> template.execute(
-                                KEEP_UNLESS_CHANGED,
-                                List.of(question.answerKey(), question.changesKey()),
-                                List.of(kept, Long.toString(left.toMillis()), changesSeen))
-                        .next())
+        return redis.eval(
+                        KEEP_UNLESS_CHANGED,
+                        List.of(question.answerKey(), question.changesKey()),
+                        List.of(kept, Long.toString(left.toMillis()), changesSeen))
                 .then();
     }
 
     @Override
     public Mono<Void> invalidate(String customerId, Iterable<String> keys) {
         List<String> answerKeys = new ArrayList<>();
-        keys.forEach(key -> answerKeys.add(redis.key("answer", key)));
+        keys.forEach(key -> answerKeys.add(redis.key(customerId, "answer", key)));
         return send(customerId, answerKeys);
     }
 
@@ -207,8 +189,8 @@ public final class RedisSharedAnswers implements SharedAnswers {
         keys.add(changes(customerId));
         keys.addAll(answerKeys);
         List<String> args =
-                List.of(Long.toString(deadline.multipliedBy(2).toMillis()), redis.key(INVALIDATIONS), customerId);
-        return redis.run(template -> template.execute(INVALIDATE, keys, args).next())
+                List.of(Long.toString(deadline.multipliedBy(2).toMillis()), redis.channel(INVALIDATIONS), customerId);
+        return redis.eval(INVALIDATE, keys, args)
                 .hasElement()
                 .doOnNext(sent -> {
                     if (!sent) {
@@ -216,14 +198,5 @@ public final class RedisSharedAnswers implements SharedAnswers {
                     }
                 })
                 .then();
-    }
-
-    /** Another replica still holds the lock: look again shortly. */
-    private static final class StillAsking extends RuntimeException {
-        static final StillAsking INSTANCE = new StillAsking();
-
-        private StillAsking() {
-            super(null, null, false, false);
-        }
     }
 }

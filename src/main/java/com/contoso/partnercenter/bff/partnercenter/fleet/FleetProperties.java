@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.fleet;
 
+import com.contoso.partnercenter.bff.startup.Misconfiguration;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -9,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param tokenKey base64 of 32 random bytes: the AES-256-GCM key the refresh token and the access tokens are
  *     stored with in Redis. Required in fleet mode; the same on every replica.
- * @param keyPrefix what every Redis key of the service starts with, so several services can share one Redis.
+ * @param keyPrefix what every Redis key of the service starts with, so several services can share one Redis; no
+ *     braces (the hash tags of Redis Cluster come after it).
  * @param timeout the longest a request waits on one Redis command before it goes on without Redis.
  */
 @ConfigurationProperties("partner-center.fleet")
@@ -17,6 +19,15 @@ public record FleetProperties(
         String tokenKey,
         @DefaultValue("partner-center-bff:") String keyPrefix,
         @DefaultValue("500ms") Duration timeout) {
+
+    public FleetProperties {
+        if (keyPrefix != null && (keyPrefix.contains("{") || keyPrefix.contains("}"))) {
+            throw new Misconfiguration(
+                    "partner-center.fleet.key-prefix holds a brace: " + keyPrefix,
+                    "Leave braces out: the service puts Redis Cluster hash tags after the prefix, as in"
+                            + " partner-center-bff:{tokens}:….");
+        }
+    }
 
     // Keeps the key out of logs and failure messages.
     @Override

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -27,6 +28,8 @@ public final class FleetRedis implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(FleetRedis.class);
     private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+    private static final Duration POLL = Duration.ofMillis(25);
+    private static final int TURNS = 3;
     private static final RedisScript<Long> RELEASE = RedisScript.of("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
             return 0
@@ -48,9 +51,87 @@ public final class FleetRedis implements HealthIndicator {
         this.clock = clock;
     }
 
-    /** A key of this service: the fleet's prefix, then the parts joined by colons. */
-    public String key(String... parts) {
-        return prefix + String.join(":", parts);
+    /**
+     * A key of this service: the fleet's prefix, the group in braces, then the parts, joined by colons, as in
+     * {@code partner-center-bff:{tokens}:partner-center-app-user}. The braces are Redis Cluster's hash tag: every
+     * key of a group lives in one slot, so a script or a multi-key command on the keys of one group (one customer,
+     * one token chain, one gate) works on a cluster as on one Redis.
+     */
+    public String key(String group, String... parts) {
+        String key = prefix + "{" + group + "}";
+        return parts.length == 0 ? key : key + ":" + String.join(":", parts);
+    }
+
+    /** A channel of this service: pub/sub channels are the cluster's, in no slot. */
+    public String channel(String name) {
+        return prefix + name;
+    }
+
+    /** A script on keys of one group ({@link #key}); its answer, or empty as {@link #run} says. */
+    public <T> Mono<T> eval(RedisScript<T> script, List<String> keys, List<String> args) {
+        String group = group(keys.get(0));
+        for (String key : keys) {
+            // A programming error, not Redis's: the keys would fall in different slots of a cluster.
+            if (!group.equals(group(key))) {
+                throw new IllegalArgumentException("keys of one script in different groups: " + keys);
+            }
+        }
+        return run(template -> template.execute(script, keys, args).next());
+    }
+
+    private String group(String key) {
+        int open = key.indexOf('{', prefix.length());
+        int close = key.indexOf('}', open + 1);
+        return open < 0 || close < 0 ? key : key.substring(open + 1, close);
+    }
+
+    /**
+     * {@code work} for the fleet, one replica at a time: under the lock at {@code lock} (held at most {@code
+     * holdAtMost}, should its holder die). While another replica holds it, this one waits: {@code meanwhile} is
+     * looked at every poll and its answer (the holder's result, once kept) ends the wait; a freed lock is taken in
+     * turn. A lock still held after a few turns, or past {@code waitUntil}, no longer holds this replica back:
+     * {@code alone} runs without it. With Redis away each replica runs {@code work} alone.
+     */
+    public <T> Mono<T> inTurn(
+            String lock, Duration holdAtMost, Instant waitUntil, Mono<T> meanwhile, Mono<T> work, Mono<T> alone) {
+        return turn(lock, holdAtMost, waitUntil, meanwhile, work, alone, 1);
+    }
+
+    private <T> Mono<T> turn(
+            String lock,
+            Duration holdAtMost,
+            Instant waitUntil,
+            Mono<T> meanwhile,
+            Mono<T> work,
+            Mono<T> alone,
+            int round) {
+        String owner = UUID.randomUUID().toString();
+        return lock(lock, owner, holdAtMost)
+                .flatMap(mine -> mine
+                        ? work.doFinally(signal -> unlock(lock, owner))
+                        : whileHeld(lock, waitUntil, meanwhile)
+                                .switchIfEmpty(Mono.defer(() -> round < TURNS
+                                        ? turn(lock, holdAtMost, waitUntil, meanwhile, work, alone, round + 1)
+                                        : alone)));
+    }
+
+    // The holder's result as soon as there is one; empty once the lock is free without one, or at waitUntil.
+    private <T> Mono<T> whileHeld(String lock, Instant waitUntil, Mono<T> meanwhile) {
+        long polls = Math.max(0, Duration.between(clock.instant(), waitUntil).toMillis() / POLL.toMillis());
+        return meanwhile
+                .switchIfEmpty(Mono.defer(
+                        () -> locked(lock).flatMap(held -> held ? Mono.error(StillHeld.INSTANCE) : Mono.<T>empty())))
+                .retryWhen(Retry.fixedDelay(polls, POLL).filter(failure -> failure == StillHeld.INSTANCE))
+                .onErrorResume(failure -> Mono.empty());
+    }
+
+    /** Another replica still holds the lock: look again shortly. */
+    private static final class StillHeld extends RuntimeException {
+        static final StillHeld INSTANCE = new StillHeld();
+
+        private StillHeld() {
+            super(null, null, false, false);
+        }
     }
 
     /** The command's answer; empty when it has none, and when Redis is away or too slow. */
@@ -88,8 +169,7 @@ public final class FleetRedis implements HealthIndicator {
 
     /** Releases the lock if {@code owner} still holds it: one whose hold ran out may be another's by now. */
     public void unlock(String key, String owner) {
-        run(template -> template.execute(RELEASE, List.of(key), List.of(owner)).next())
-                .subscribe();
+        eval(RELEASE, List.of(key), List.of(owner)).subscribe();
     }
 
     /** Whether someone holds the lock; false when Redis is away. */

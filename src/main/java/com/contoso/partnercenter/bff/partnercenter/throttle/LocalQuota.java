@@ -19,18 +19,27 @@ public final class LocalQuota extends Quota {
 
     @Override
     CompletableFuture<Duration> take(Operation operation, BucketConfiguration configuration, Duration maxWait) {
-        Bucket bucket = buckets.computeIfAbsent(operation, o -> {
-            var builder = Bucket.builder();
-            for (var bandwidth : configuration.getBandwidths()) {
-                builder.addLimit(bandwidth);
-            }
-            return builder.build();
-        });
+        Bucket bucket = bucket(operation, configuration);
         return bucket.asScheduler()
                 .tryConsume(1, maxWait, SCHEDULER)
                 .thenApply(taken -> taken
                         ? Duration.ZERO
                         : Duration.ofNanos(
                                 Math.max(1, bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill())));
+    }
+
+    /** Counts a request the fleet's bucket let through, so that this bucket, should it stand in, knows it. */
+    void spent(Operation operation, BucketConfiguration configuration) {
+        bucket(operation, configuration).consumeIgnoringRateLimits(1);
+    }
+
+    private Bucket bucket(Operation operation, BucketConfiguration configuration) {
+        return buckets.computeIfAbsent(operation, o -> {
+            var builder = Bucket.builder();
+            for (var bandwidth : configuration.getBandwidths()) {
+                builder.addLimit(bandwidth);
+            }
+            return builder.build();
+        });
     }
 }

@@ -36,15 +36,14 @@ public final class RedisGateStore implements GateStore {
         if (known != null) {
             return Mono.just(known);
         }
-        return redis.run(template -> template.opsForValue().get(redis.key("gate", gate)))
-                .flatMap(millis -> {
-                    Instant until = epochMillis(millis);
-                    if (until == null) {
-                        return Mono.empty(); // not this service's (another version's?): the gate is open here
-                    }
-                    local.close(gate, until);
-                    return Mono.justOrEmpty(local.closedUntilNow(gate));
-                });
+        return redis.run(template -> template.opsForValue().get(key(gate))).flatMap(millis -> {
+            Instant until = epochMillis(millis);
+            if (until == null) {
+                return Mono.empty(); // not this service's (another version's?): the gate is open here
+            }
+            local.close(gate, until);
+            return Mono.justOrEmpty(local.closedUntilNow(gate));
+        });
     }
 
     private static Instant epochMillis(String value) {
@@ -58,10 +57,12 @@ public final class RedisGateStore implements GateStore {
     @Override
     public void close(String gate, Instant until) {
         local.close(gate, until);
-        redis.run(template -> template.execute(
-                                CLOSE, List.of(redis.key("gate", gate)), List.of(Long.toString(until.toEpochMilli())))
-                        .next())
+        redis.eval(CLOSE, List.of(key(gate)), List.of(Long.toString(until.toEpochMilli())))
                 .subscribe();
+    }
+
+    private String key(String gate) {
+        return redis.key("gate:" + gate);
     }
 
     @Override

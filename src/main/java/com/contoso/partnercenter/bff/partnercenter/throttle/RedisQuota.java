@@ -3,131 +3,82 @@ package com.contoso.partnercenter.bff.partnercenter.throttle;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.distributed.AsyncBucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.github.bucket4j.redis.lettuce.RedisApi;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * The quota counted across the fleet: one token bucket per operation in Redis, by Bucket4j's Lettuce module on
- * the client Spring Boot built (its address, password, timeouts and reconnection). While Redis is away each
- * replica counts in its own memory instead, so the fleet may then send up to its number of replicas times the
- * quota: it fails open, as Spring Cloud Gateway's and Envoy's distributed limiters do, rather than refusing
- * every call.
+ * The quota counted across the fleet: per operation, one key in Redis holding when the bucket is next full
+ * (GCRA, the token bucket as one timestamp), taken and moved on by one script that reads Redis's clock, so the
+ * replicas' clocks do not matter. A call over the quota reserves its turn in the same step, if it comes within
+ * the call's wait, and waits for it here: the fleet's calls are served in turn.
+ *
+ * <p>While Redis is away (or does not answer a take within the fleet timeout) each replica counts in its own
+ * memory instead: it fails open, as Spring Cloud Gateway's and Envoy's distributed limiters do, rather than
+ * refusing every call. That local bucket is charged with every call the fleet's bucket let this replica make, so
+ * a replica that stands in for a moment (a slow answer) spends what it has left, not a fresh quota; over a long
+ * outage the fleet may send up to its number of replicas times the quota.
+ *
+ * <p>Bucket4j's Lettuce buckets did this before, on a connection of their own that opened in the background:
+ * a replica took its first calls from its local bucket until then, and two fresh replicas let 30 calls of a
+ * 20-a-minute quota through in 5 s. This one uses the fleet's connection, and works on a cluster too.
  */
 public final class RedisQuota extends Quota {
 
+    // KEYS[1]: the bucket; ARGV: the interval between tokens (ms), the capacity, the longest wait (ms). Returns the
+    // wait before the taken token's turn (0: now), or minus the time until one is free when that is too long.
+    private static final RedisScript<Long> TAKE = RedisScript.of("""
+            local time = redis.call('TIME')
+            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            local interval = tonumber(ARGV[1])
+            local full = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if full < now then full = now end
+            local wait = full + interval - interval * tonumber(ARGV[2]) - now
+            if wait > tonumber(ARGV[3]) then return -math.max(1, math.ceil(wait)) end
+            redis.call('SET', KEYS[1], string.format('%.3f', full + interval), 'PX', math.ceil(full + interval - now))
+            return math.max(0, math.ceil(wait))
+            """, Long.class);
+
     private final FleetRedis redis;
     private final LocalQuota local;
-    private final AsyncProxyManager<Object> buckets;
-    private final Map<Operation, AsyncBucketProxy> proxies = new ConcurrentHashMap<>();
 
-    public RedisQuota(QuotaProperties properties, FleetRedis redis, RedisClient client, Duration timeout) {
+    public RedisQuota(QuotaProperties properties, FleetRedis redis) {
         super(properties);
         this.redis = redis;
         this.local = new LocalQuota(properties);
-        this.buckets = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new LazyConnection(client))
-                .expirationAfterWrite(
-                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
-                .requestTimeout(timeout)
-                .build()
-                .asAsync();
     }
 
     @Override
     CompletableFuture<Duration> take(Operation operation, BucketConfiguration configuration, Duration maxWait) {
-        if (redis.isAway()) {
-            return local.take(operation, configuration, maxWait);
-        }
-        AsyncBucketProxy bucket = proxies.computeIfAbsent(
-                operation,
-                o -> buckets.builder()
-                        // The quota in the key: a changed quota is a new bucket (Bucket4j keeps a stored bucket's
-                        // configuration), and during a rollout old and new replicas each keep their own.
-                        .build(
-                                redis.key("quota", o.instanceName(), Integer.toString(properties.requestsPerMinute(o))),
-                                () -> CompletableFuture.completedFuture(configuration)));
-        CompletableFuture<Duration> turn;
-        try {
-            turn = bucket.asScheduler()
-                    .tryConsume(1, maxWait, SCHEDULER)
-                    .thenCompose(taken -> taken
-                            ? CompletableFuture.completedFuture(Duration.ZERO)
-                            : bucket.estimateAbilityToConsume(1)
-                                    .thenApply(
-                                            probe -> Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill()))));
-        } catch (RuntimeException noConnection) {
-            return local.take(operation, configuration, maxWait);
-        }
-        return turn.exceptionallyCompose(redisAway -> local.take(operation, configuration, maxWait));
-    }
-
-    /**
-     * One connection for the buckets, opened in the background, and again until it is: no request waits for a
-     * connection, and the service starts without Redis. Until it is open, each replica counts alone; once open,
-     * Lettuce keeps it open through Redis restarts. Bucket4j hands keys over as {@code Object[]} whatever their
-     * type (erasure), so the keys are typed here, and the connection's are strings.
-     */
-    private static final class LazyConnection implements RedisApi<Object> {
-        private final RedisClient client;
-        private volatile StatefulRedisConnection<String, byte[]> connection;
-
-        LazyConnection(RedisClient client) {
-            this.client = client;
-            Thread connecting = new Thread(this::connect, "partner-center-quota-connect");
-            connecting.setDaemon(true);
-            connecting.start();
-        }
-
-        private void connect() {
-            while (connection == null) {
-                try {
-                    connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-                } catch (RuntimeException notYet) {
-                    try {
-                        Thread.sleep(1_000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
+        int perMinute = properties.requestsPerMinute(operation);
+        // The quota in the key: a changed quota is a new bucket, and during a rollout old and new replicas each
+        // keep their own.
+        String bucket = redis.key("quota:" + operation.instanceName() + ":" + perMinute);
+        double interval = 60_000.0 / perMinute;
+        return redis.eval(
+                        TAKE,
+                        List.of(bucket),
+                        List.of(
+                                String.format(java.util.Locale.ROOT, "%.3f", interval),
+                                Integer.toString(perMinute),
+                                Long.toString(maxWait.toMillis())))
+                .toFuture()
+                .thenCompose(answer -> {
+                    if (answer == null) { // Redis away: this replica alone
+                        return local.take(operation, configuration, maxWait);
                     }
-                }
-            }
-        }
-
-        private StatefulRedisConnection<String, byte[]> connection() {
-            StatefulRedisConnection<String, byte[]> open = connection;
-            if (open == null) {
-                throw new IllegalStateException("no connection to Redis yet");
-            }
-            return open;
-        }
-
-        @Override
-        public <V> RedisFuture<V> eval(String script, ScriptOutputType type, Object[] keys, byte[][] args) {
-            return connection().async().eval(script, type, Arrays.copyOf(keys, keys.length, String[].class), args);
-        }
-
-        @Override
-        public RedisFuture<byte[]> get(Object key) {
-            return connection().async().get((String) key);
-        }
-
-        @Override
-        public RedisFuture<?> delete(Object key) {
-            return connection().async().del((String) key);
-        }
+                    if (answer < 0) {
+                        return CompletableFuture.completedFuture(Duration.ofMillis(-answer));
+                    }
+                    local.spent(operation, configuration);
+                    if (answer == 0) {
+                        return CompletableFuture.completedFuture(Duration.ZERO);
+                    }
+                    return CompletableFuture.supplyAsync(
+                            () -> Duration.ZERO,
+                            CompletableFuture.delayedExecutor(answer, TimeUnit.MILLISECONDS, SCHEDULER));
+                });
     }
 }
