@@ -30,11 +30,11 @@ final class Fleet implements AutoCloseable {
 
     private final WireMockServer partnerCenter;
     private final MockOAuth2Server issuer;
-    private final RedisServer redis;
+    private final RedisTopology redis;
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private final List<Replica> replicas = new ArrayList<>();
 
-    Fleet(WireMockServer partnerCenter, MockOAuth2Server issuer, RedisServer redis, String refreshToken) {
+    Fleet(WireMockServer partnerCenter, MockOAuth2Server issuer, RedisTopology redis, String refreshToken) {
         this.partnerCenter = partnerCenter;
         this.issuer = issuer;
         this.redis = redis;
@@ -52,7 +52,7 @@ final class Fleet implements AutoCloseable {
                 "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
                 issuer.jwksUrl(LocalTokenIssuer.PORTAL_ISSUER).toString());
         settings.put("spring.security.oauth2.resourceserver.jwt.audiences", LocalTokenIssuer.AUDIENCE);
-        settings.put("spring.data.redis.url", redis.url());
+        settings.putAll(redis.springProperties());
         settings.put("partner-center.fleet.token-key", TOKEN_KEY);
         settings.put("partner-center.deadline", "5s");
         settings.put("resilience4j.timelimiter.configs.default.timeout-duration", "4s");

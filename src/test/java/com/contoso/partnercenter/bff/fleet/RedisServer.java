@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -22,7 +23,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * A real Redis for the fleet tests: Debian's {@code redis-server}, started by the test on a free port of its
  * own, with nothing saved to disk, and stopped (or stopped and started again, empty, on the same port) by it.
  */
-public final class RedisServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+public final class RedisServer implements RedisTopology, BeforeAllCallback, AfterAllCallback {
 
     static final Path BINARY = Path.of(System.getProperty("redis.server", "/usr/bin/redis-server"));
 
@@ -62,6 +63,11 @@ public final class RedisServer implements AutoCloseable, BeforeAllCallback, Afte
             throw new IllegalStateException(BINARY + " is missing: the fleet tests need Debian's redis-server"
                     + " (apt-get install redis-server; .ci/run installs it)");
         }
+    }
+
+    @Override
+    public Map<String, String> springProperties() {
+        return Map.of("spring.data.redis.url", url());
     }
 
     public String url() {
@@ -166,6 +172,7 @@ public final class RedisServer implements AutoCloseable, BeforeAllCallback, Afte
     }
 
     /** The value at {@code key}, or null when there is none (or nobody answers). */
+    @Override
     public String get(String key) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(2_000);

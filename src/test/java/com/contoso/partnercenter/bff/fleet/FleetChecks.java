@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,22 +32,26 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Three replicas against one Partner Center (the simulator), one token issuer that rotates refresh tokens
  * strictly (a used one is unknown afterwards) and issues access tokens that last five seconds (with Spring's
- * one-minute margin), and one real
- * Redis: the fleet acts as one careful client of Partner Center.
+ * one-minute margin), and a real Redis of each topology operators run (the subclasses): the fleet acts as one
+ * careful client of Partner Center.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FleetTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FleetChecks {
 
-    static RedisServer redis;
-    static WireMockServer partnerCenter;
-    static MockOAuth2Server issuer;
-    static String consent;
-    static Fleet fleet;
-    static String token;
+    RedisTopology redis;
+    WireMockServer partnerCenter;
+    MockOAuth2Server issuer;
+    String consent;
+    Fleet fleet;
+    String token;
+
+    /** The Redis the fleet shares, started for these checks. */
+    abstract RedisTopology startRedis();
 
     @BeforeAll
-    static void startTheFleet() {
-        redis = RedisServer.start();
+    void startTheFleet() {
+        redis = startRedis();
         partnerCenter = PartnerCenterSimulator.start(0);
         issuer = LocalTokenIssuer.start(0, 65);
         consent = LocalTokenIssuer.consent(issuer);
@@ -61,23 +66,23 @@ class FleetTest {
     }
 
     @AfterAll
-    static void stopTheFleet() {
+    void stopTheFleet() {
         fleet.close();
         partnerCenter.stop();
         issuer.shutdown();
         redis.close();
     }
 
-    static Fleet.Replica replica(int n) {
+    Fleet.Replica replica(int n) {
         return fleet.replicas().get(n);
     }
 
-    static int asked(String path) {
+    int asked(String path) {
         return partnerCenter.findAll(anyRequestedFor(urlPathEqualTo(path))).size();
     }
 
     /** The token requests the issuer received since the last call: their bodies. */
-    static List<String> drainTokenRequests() {
+    List<String> drainTokenRequests() {
         List<String> bodies = new ArrayList<>();
         while (true) {
             RecordedRequest request;
