@@ -8,6 +8,7 @@ import com.contoso.partnercenter.bff.partnercenter.auth.TokenStore;
 import com.contoso.partnercenter.bff.partnercenter.cache.RedisSharedAnswers;
 import com.contoso.partnercenter.bff.partnercenter.cache.ResponseCache;
 import com.contoso.partnercenter.bff.partnercenter.cache.SharedAnswers;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
@@ -52,6 +53,7 @@ class PartnerCenterClientConfiguration {
             PartnerCenterProperties properties,
             ObjectProvider<FleetRedis> fleet,
             ObjectProvider<TokenCipher> cipher,
+            ObjectProvider<FleetProperties> fleetProperties,
             JsonMapper json) {
         FleetRedis redis = fleet.getIfAvailable();
         if (redis == null) {
@@ -64,7 +66,8 @@ class PartnerCenterClientConfiguration {
                 json,
                 CLOCK,
                 // A refused token request is tried once more under the same lock, with Redis reads around it.
-                properties.auth().timeout().multipliedBy(2).plusSeconds(2));
+                properties.auth().timeout().multipliedBy(2).plusSeconds(2),
+                fleetProperties.getObject().failoverWait());
     }
 
     // Built from Boot's builder so the HTTP client metrics and tracing stay attached.

@@ -30,7 +30,7 @@ class FleetRedisTest {
     void aLateAnswerToACommandSentBeforeTheLossIsNoRecovery(CapturedOutput output) {
         var fleet = new FleetRedis(
                 new ReactiveStringRedisTemplate(redis.connections()),
-                new FleetProperties(null, "fleet-redis-test:", Duration.ofMillis(300)),
+                new FleetProperties(null, "fleet-redis-test:", Duration.ofMillis(300), Duration.ofSeconds(3)),
                 Clock.systemUTC());
         var recoveries = new AtomicInteger();
         fleet.onRecovery(recoveries::incrementAndGet);

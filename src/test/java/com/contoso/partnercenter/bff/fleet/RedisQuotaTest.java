@@ -32,7 +32,7 @@ class RedisQuotaTest {
     static RedisQuota replica(String prefix, int perMinute) {
         var fleet = new FleetRedis(
                 new ReactiveStringRedisTemplate(redis.connections()),
-                new FleetProperties(null, prefix, Duration.ofMillis(500)),
+                new FleetProperties(null, prefix, Duration.ofMillis(500), Duration.ofSeconds(3)),
                 Clock.systemUTC());
         return new RedisQuota(
                 new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(perMinute))), fleet);
@@ -83,7 +83,7 @@ class RedisQuotaTest {
         try (RedisServer own = RedisServer.start()) {
             var fleet = new FleetRedis(
                     new ReactiveStringRedisTemplate(own.connections()),
-                    new FleetProperties(null, "stand-in-test:", Duration.ofMillis(500)),
+                    new FleetProperties(null, "stand-in-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
                     Clock.systemUTC());
             var quota = new RedisQuota(
                     new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(5))), fleet);

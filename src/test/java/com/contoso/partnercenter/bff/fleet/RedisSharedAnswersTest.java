@@ -42,7 +42,9 @@ class RedisSharedAnswersTest {
 
     static SharedAnswers replica(ReactiveStringRedisTemplate template, Duration deadline) {
         var fleet = new FleetRedis(
-                template, new FleetProperties(null, "answers-test:", Duration.ofMillis(500)), Clock.systemUTC());
+                template,
+                new FleetProperties(null, "answers-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
+                Clock.systemUTC());
         return new RedisSharedAnswers(fleet, JsonMapper.shared(), deadline, Clock.systemUTC());
     }
 

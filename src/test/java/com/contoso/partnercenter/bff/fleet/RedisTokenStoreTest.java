@@ -62,10 +62,16 @@ class RedisTokenStoreTest {
     RedisTokenStore replica(Clock clock) {
         var fleet = new FleetRedis(
                 new ReactiveStringRedisTemplate(redis.connections()),
-                new FleetProperties(KEY, "tokens-test:", Duration.ofMillis(500)),
+                new FleetProperties(KEY, "tokens-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
                 clock);
         var store = new RedisTokenStore(
-                fleet, new TokenCipher(KEY), registrations, JsonMapper.shared(), clock, Duration.ofSeconds(5));
+                fleet,
+                new TokenCipher(KEY),
+                registrations,
+                JsonMapper.shared(),
+                clock,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(3));
         store.seed(tokens("none", "configured-refresh-token"));
         return store;
     }

@@ -21,6 +21,7 @@ import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheProperties;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleProperties;
@@ -145,6 +146,7 @@ class PartnerCenterClientTest {
                         properties,
                         none.getBeanProvider(FleetRedis.class),
                         none.getBeanProvider(TokenCipher.class),
+                        none.getBeanProvider(FleetProperties.class),
                         null));
         return configuration.partnerCenterClient(
                 WebClient.builder(),

@@ -45,6 +45,8 @@ public final class EntraIdTokens {
     private static final String PRINCIPAL = "partner-center-bff";
     // Spring Security's own margin: a token this close to its expiry is renewed first.
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+    // A token sent now must still be valid when Partner Center reads it.
+    private static final Duration IN_FLIGHT = Duration.ofSeconds(5);
     // The refresh token itself refused (expired, revoked consent): Spring forgets it, only a new consent helps.
     private static final String REFRESH_TOKEN_REFUSED = "invalid_grant";
     // The app registration refused (a wrong or expired client secret, a removed permission): the refresh token
@@ -148,8 +150,18 @@ public final class EntraIdTokens {
             if (held != null && stillGood(held.getAccessToken())) {
                 return Mono.just(held);
             }
+            // Cut off from the fleet (Redis failing over), a renewal would be this replica's alone and fork the
+            // chain: the token is used for as long as it is really valid, not only outside Spring's margin.
+            if (held != null && store.cutOff() && notExpired(held.getAccessToken())) {
+                return Mono.just(held);
+            }
             return renewed(grant);
         });
+    }
+
+    private boolean notExpired(OAuth2AccessToken token) {
+        return token.getExpiresAt() != null
+                && token.getExpiresAt().isAfter(clock.instant().plus(IN_FLIGHT));
     }
 
     private boolean stillGood(OAuth2AccessToken token) {

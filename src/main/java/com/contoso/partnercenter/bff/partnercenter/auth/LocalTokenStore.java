@@ -111,6 +111,11 @@ public final class LocalTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean cutOff() {
+        return false; // alone by design: nobody to be cut off from
+    }
+
+    @Override
     public Instant refreshTokenIssuedAt() {
         return refreshTokenIssuedAt;
     }

@@ -44,14 +44,15 @@ public final class RedisTokenStore implements TokenStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisTokenStore.class);
 
-    // Written when the stored tokens are the version this write replaces, a seed (version 0: a configured token
-    // nobody redeemed) or gone (Redis lost them). Returns the new version; 0 when another replica's later tokens
+    // Written when the stored tokens are the version this write replaces, an older one (Redis lost the later
+    // write: a failover promoted a replica that had not received it), a seed (version 0: a configured token nobody
+    // redeemed) or gone (Redis lost them). Returns the new version; 0 when another replica's later tokens
     // are stored.
     private static final RedisScript<Long> COMPARE_AND_SET = RedisScript.of("""
             local current = redis.call('GET', KEYS[1])
             local version = 0
             if current then version = tonumber(string.match(current, '^(%d+):')) or 0 end
-            if current and version ~= 0 and version ~= tonumber(ARGV[2]) then return 0 end
+            if current and version ~= 0 and version > tonumber(ARGV[2]) then return 0 end
             local next = math.max(version, tonumber(ARGV[2])) + 1
             redis.call('SET', KEYS[1], next .. ':' .. ARGV[1])
             return next
@@ -88,6 +89,7 @@ public final class RedisTokenStore implements TokenStore {
     private final JsonMapper json;
     private final Clock clock;
     private final Duration lockFor;
+    private final Duration failoverWait;
     private volatile OAuth2AuthorizedClient configured;
     private volatile String configuredConsent;
     private volatile String consent;
@@ -97,6 +99,8 @@ public final class RedisTokenStore implements TokenStore {
     /**
      * @param lockFor the longest one token request may hold the fleet's lock (a refused token request is tried
      *     twice, with Redis around it): a replica that died with it does not hold the others for longer.
+     * @param failoverWait how long a token request waits for a Redis that was just lost to come back (a Sentinel
+     *     failover) before this replica asks Entra ID alone.
      */
     public RedisTokenStore(
             FleetRedis redis,
@@ -104,7 +108,8 @@ public final class RedisTokenStore implements TokenStore {
             ReactiveClientRegistrationRepository registrations,
             JsonMapper json,
             Clock clock,
-            Duration lockFor) {
+            Duration lockFor,
+            Duration failoverWait) {
         this.local = new LocalTokenStore(clock);
         this.redis = redis;
         this.cipher = cipher;
@@ -112,6 +117,7 @@ public final class RedisTokenStore implements TokenStore {
         this.json = json;
         this.clock = clock;
         this.lockFor = lockFor;
+        this.failoverWait = failoverWait;
         // Redis may have lost everything (restarted empty): this replica's tokens go back in, and the consents it
         // knows are recorded again as seen, so none of them counts as new after the loss.
         redis.onRecovery(() -> {
@@ -170,7 +176,10 @@ public final class RedisTokenStore implements TokenStore {
         if (stored.version() == 0 && mine != null && mine.client() != configured) {
             return writeAgain(registrationId); // a configured token over a lost chain: this replica's is newer
         }
-        if (mine != null && mine.version() >= stored.version()) {
+        if (mine != null && mine.version() > stored.version()) {
+            return writeAgain(registrationId); // Redis lost this replica's later tokens (a failover): back they go
+        }
+        if (mine != null && mine.version() == stored.version()) {
             return Mono.empty();
         }
         if (stored.tokens().refreshToken() != null
@@ -326,12 +335,19 @@ public final class RedisTokenStore implements TokenStore {
      */
     @Override
     public <T> Mono<T> oneAtATime(String registrationId, Mono<T> work) {
-        return Mono.defer(() -> redis.inTurn(
-                redis.key(TOKENS, "lock", registrationId),
-                lockFor,
-                clock.instant().plus(lockFor),
-                Mono.empty(),
-                work,
-                work));
+        // Redis lost a moment ago may be a failover: waited out, briefly, rather than forking the chain alone.
+        return redis.reachableWithin(failoverWait)
+                .then(Mono.defer(() -> redis.inTurn(
+                        redis.key(TOKENS, "lock", registrationId),
+                        lockFor,
+                        clock.instant().plus(lockFor),
+                        Mono.empty(),
+                        work,
+                        work)));
+    }
+
+    @Override
+    public boolean cutOff() {
+        return redis.isAway();
     }
 }

@@ -21,6 +21,12 @@ public interface TokenStore extends ReactiveOAuth2AuthorizedClientService {
     /** Runs {@code work} (a token request) while no other replica of the fleet runs one for the registration. */
     <T> Mono<T> oneAtATime(String registrationId, Mono<T> work);
 
+    /**
+     * Whether this replica, one of a fleet, cannot reach the fleet's store now (Redis away, or failing over): a
+     * token request now would be its alone, and would fork the fleet's refresh-token chain.
+     */
+    boolean cutOff();
+
     /** When the newest App+User refresh token was issued; {@code null} while nobody knows (the configured one). */
     Instant refreshTokenIssuedAt();
 }

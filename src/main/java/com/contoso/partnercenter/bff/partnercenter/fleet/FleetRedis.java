@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,6 +32,7 @@ public final class FleetRedis implements HealthIndicator {
     private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
     private static final Duration POLL = Duration.ofMillis(25);
     private static final int TURNS = 3;
+    private static final Duration FAILOVER_POLL = Duration.ofMillis(100);
     private static final RedisScript<Long> RELEASE = RedisScript.of("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
             return 0
@@ -40,6 +43,7 @@ public final class FleetRedis implements HealthIndicator {
     private final Duration timeout;
     private final Clock clock;
     private final List<Runnable> onRecovery = new CopyOnWriteArrayList<>();
+    private final Map<String, String> unreleased = new ConcurrentHashMap<>();
     private volatile Instant awaySince;
     private volatile Instant nextProbe = Instant.MIN;
     private volatile String lastFailure;
@@ -49,6 +53,10 @@ public final class FleetRedis implements HealthIndicator {
         this.prefix = properties.keyPrefix();
         this.timeout = properties.timeout();
         this.clock = clock;
+        onRecovery(() -> Map.copyOf(unreleased).forEach((key, owner) -> {
+            unreleased.remove(key, owner);
+            unlock(key, owner);
+        }));
     }
 
     /**
@@ -167,9 +175,17 @@ public final class FleetRedis implements HealthIndicator {
                 .defaultIfEmpty(true);
     }
 
-    /** Releases the lock if {@code owner} still holds it: one whose hold ran out may be another's by now. */
+    /**
+     * Releases the lock if {@code owner} still holds it: one whose hold ran out may be another's by now. Not
+     * released because Redis was away (a failover: the promoted replica has the lock), it is released once Redis
+     * is back, not left to hold the others back until its hold runs out.
+     */
     public void unlock(String key, String owner) {
-        eval(RELEASE, List.of(key), List.of(owner)).subscribe();
+        eval(RELEASE, List.of(key), List.of(owner)).hasElement().subscribe(released -> {
+            if (!released) {
+                unreleased.put(key, owner);
+            }
+        });
     }
 
     /** Whether someone holds the lock; false when Redis is away. */
@@ -189,6 +205,33 @@ public final class FleetRedis implements HealthIndicator {
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
                         .maxBackoff(PROBE_EVERY)
                         .doBeforeRetry(signal -> lost(signal.failure())));
+    }
+
+    /**
+     * Completes once Redis answers, at once when it is not away, or after {@code within} at the latest (with
+     * false): for work that should rather wait out a failover (Sentinel promoting a replica takes seconds) than
+     * be done by each replica alone.
+     */
+    public Mono<Boolean> reachableWithin(Duration within) {
+        if (awaySince == null) {
+            return Mono.just(true);
+        }
+        Instant sent = clock.instant();
+        return Flux.interval(Duration.ZERO, FAILOVER_POLL)
+                .concatMap(attempt -> redis.opsForValue()
+                        .get(key("health"))
+                        .timeout(timeout)
+                        .map(answer -> true)
+                        .defaultIfEmpty(true)
+                        .onErrorReturn(false))
+                .filter(Boolean::booleanValue)
+                .next()
+                .timeout(within, Mono.just(false))
+                .doOnNext(back -> {
+                    if (back && awaySince != null && !sent.isBefore(awaySince)) {
+                        recovered();
+                    }
+                });
     }
 
     /** Runs when Redis is reachable again after it was lost, for state that may have missed changes meanwhile. */
