@@ -52,14 +52,39 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-The Redis port of fleet mode: the URL's, else redis.port.
+Fleet mode: "true" when a Redis is configured; one topology only.
 */}}
-{{- define "partner-center-bff.redisPort" -}}
-{{- if .Values.redis.url -}}
-{{- $url := urlParse .Values.redis.url -}}
-{{- $hostPort := splitList ":" $url.host -}}
-{{- if gt (len $hostPort) 1 -}}{{ last $hostPort }}{{- else -}}6379{{- end -}}
-{{- else -}}
-{{ .Values.redis.port }}
+{{- define "partner-center-bff.fleet" -}}
+{{- $r := .Values.redis -}}
+{{- $standalone := or $r.url $r.host -}}
+{{- $count := 0 -}}
+{{- if $standalone }}{{ $count = add1 $count }}{{ end -}}
+{{- if $r.sentinel.master }}{{ $count = add1 $count }}{{ end -}}
+{{- if $r.cluster.nodes }}{{ $count = add1 $count }}{{ end -}}
+{{- if gt $count 1 -}}
+{{- fail "redis: set one of url or host (one Redis), sentinel.master and sentinel.nodes (Sentinel), cluster.nodes (Cluster)" -}}
 {{- end -}}
+{{- if and $r.sentinel.master (not $r.sentinel.nodes) -}}
+{{- fail "redis.sentinel.nodes: Sentinel needs the sentinels, host:port" -}}
+{{- end -}}
+{{- if gt $count 0 }}true{{ end -}}
+{{- end -}}
+
+{{/*
+The Redis ports of fleet mode, comma-separated: the URL's or redis.port (the master's, with Sentinel), the
+sentinels', the cluster nodes'.
+*/}}
+{{- define "partner-center-bff.redisPorts" -}}
+{{- $r := .Values.redis -}}
+{{- $ports := list -}}
+{{- if $r.cluster.nodes -}}
+{{- range $r.cluster.nodes }}{{ $ports = append $ports (last (splitList ":" .)) }}{{ end -}}
+{{- else if $r.url -}}
+{{- $hostPort := splitList ":" (urlParse $r.url).host -}}
+{{- $ports = append $ports (ternary (last $hostPort) "6379" (gt (len $hostPort) 1)) -}}
+{{- else -}}
+{{- $ports = append $ports (toString $r.port) -}}
+{{- end -}}
+{{- range $r.sentinel.nodes }}{{ $ports = append $ports (last (splitList ":" .)) }}{{ end -}}
+{{- $ports | uniq | join "," -}}
 {{- end -}}

@@ -312,6 +312,84 @@ class HelmChartTest {
         assertThatThrownBy(() -> render(c -> c.set("redis.host", "redis"))).hasMessageContaining("existingSecret");
     }
 
+    @Test
+    void sentinelGetsTheMastersNameTheSentinelsAndTheirPorts() {
+        List<Map<String, Object>> objects = render(c -> c.set("redis.sentinel.master", "mymaster")
+                .set("redis.sentinel.nodes[0]", "redis-node-0.redis-headless:26379")
+                .set("redis.sentinel.nodes[1]", "redis-node-1.redis-headless:26379")
+                .set("redis.sentinel.passwordKey", "sentinel-password")
+                .set("redis.existingSecret", "partner-center-fleet")
+                .set("networkPolicy.enabled", true));
+        List<Map<String, Object>> env = env(objects);
+
+        assertThat(variable(env, "SPRING_DATA_REDIS_SENTINEL_MASTER")).containsEntry("value", "mymaster");
+        assertThat(variable(env, "SPRING_DATA_REDIS_SENTINEL_NODES"))
+                .containsEntry("value", "redis-node-0.redis-headless:26379,redis-node-1.redis-headless:26379");
+        assertThat((String)
+                        at(variable(env, "SPRING_DATA_REDIS_SENTINEL_PASSWORD"), "valueFrom", "secretKeyRef", "key"))
+                .isEqualTo("sentinel-password");
+        assertThat(variable(env, "SPRING_DATA_REDIS_URL")).isNull();
+        // The master on redis.port, the sentinels on theirs.
+        assertThat(redisPorts(objects)).containsExactlyInAnyOrder(6379, 26379);
+    }
+
+    @Test
+    void clusterGetsItsSeedNodesAndEveryNodesPort() {
+        List<Map<String, Object>> objects = render(c -> c.set("redis.cluster.nodes[0]", "cache-0:7000")
+                .set("redis.cluster.nodes[1]", "cache-1:7001")
+                .set("redis.existingSecret", "partner-center-fleet")
+                .set("networkPolicy.enabled", true));
+
+        assertThat(variable(env(objects), "SPRING_DATA_REDIS_CLUSTER_NODES"))
+                .containsEntry("value", "cache-0:7000,cache-1:7001");
+        assertThat(redisPorts(objects)).containsExactlyInAnyOrder(7000, 7001);
+    }
+
+    @Test
+    void tlsWithAPrivateCaAndAnAclUser() {
+        List<Map<String, Object>> objects = render(c -> c.set("redis.host", "redis.partners")
+                .set("redis.port", 6380)
+                .set("redis.username", "partner-center-bff")
+                .set("redis.tls.enabled", true)
+                .set("redis.tls.caSecret", "redis-ca")
+                .set("redis.existingSecret", "partner-center-fleet"));
+        List<Map<String, Object>> env = env(objects);
+
+        assertThat(variable(env, "SPRING_DATA_REDIS_USERNAME")).containsEntry("value", "partner-center-bff");
+        assertThat(variable(env, "SPRING_DATA_REDIS_SSL_ENABLED")).containsEntry("value", "true");
+        assertThat(variable(env, "SPRING_DATA_REDIS_SSL_BUNDLE")).containsEntry("value", "redis");
+        assertThat(variable(env, "SPRING_SSL_BUNDLE_PEM_REDIS_TRUSTSTORE_CERTIFICATE"))
+                .containsEntry("value", "file:/redis-tls/ca.crt");
+        Map<String, Object> pod = at(one(objects, "Deployment"), "spec", "template", "spec");
+        assertThat((List<Map<String, Object>>) at(pod, "volumes"))
+                .anySatisfy(volume -> assertThat(volume.get("secret"))
+                        .isEqualTo(Map.of(
+                                "secretName",
+                                "redis-ca",
+                                "items",
+                                List.of(Map.of("key", "ca.crt", "path", "ca.crt")))));
+        assertThat((List<Map<String, Object>>) at(pod, "containers", "0", "volumeMounts"))
+                .anySatisfy(mount -> assertThat(mount).containsEntry("mountPath", "/redis-tls"));
+    }
+
+    @Test
+    void twoRedisTopologiesAtOnceAreRefused() {
+        assertThatThrownBy(() -> render(c -> c.set("redis.url", "redis://redis:6379")
+                        .set("redis.cluster.nodes[0]", "cache-0:7000")
+                        .set("redis.existingSecret", "partner-center-fleet")))
+                .hasMessageContaining("set one of");
+        assertThatThrownBy(() -> render(c ->
+                        c.set("redis.sentinel.master", "mymaster").set("redis.existingSecret", "partner-center-fleet")))
+                .hasMessageContaining("redis.sentinel.nodes");
+    }
+
+    static List<Integer> redisPorts(List<Map<String, Object>> objects) {
+        List<Map<String, Object>> egress = at(one(objects, "NetworkPolicy"), "spec", "egress");
+        Map<String, Object> redis = egress.get(egress.size() - 1);
+        return ((List<Map<String, Object>>) redis.get("ports"))
+                .stream().map(port -> (Integer) port.get("port")).toList();
+    }
+
     // --- alerts ---
 
     static final Path PROMTOOL = Path.of(System.getProperty("promtool", "/usr/bin/promtool"));
