@@ -20,8 +20,13 @@ final class RedisProcesses {
 
     private RedisProcesses() {}
 
-    /** {@code redis-server} with these arguments, nothing saved to disk, answering PING on {@code port}. */
+    /** {@code redis-server} with these arguments, answering PING on {@code port}. */
     static Process server(int port, List<String> arguments) {
+        return server(arguments, "redis-server on port " + port, () -> "PONG".equals(cli(port, "PING")));
+    }
+
+    /** {@code redis-server} with these arguments, once {@code ready} says it is. */
+    static Process server(List<String> arguments, String what, BooleanSupplier ready) {
         List<String> command = new ArrayList<>();
         command.add(RedisServer.BINARY.toString());
         command.addAll(arguments);
@@ -34,14 +39,19 @@ final class RedisProcesses {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        await("redis-server on port " + port, Duration.ofSeconds(10), () -> "PONG".equals(cli(port, "PING")));
+        await(what, Duration.ofSeconds(10), ready);
         return process;
     }
 
     /** One command through {@code redis-cli} ({@code -c}: following a cluster's redirections); its output. */
     static String cli(int port, String... command) {
-        List<String> line = new ArrayList<>(List.of(CLI.toString(), "-h", "127.0.0.1", "-p", Integer.toString(port)));
-        line.add("-c");
+        return cli(List.of("-p", Integer.toString(port), "-c"), command);
+    }
+
+    /** One command through {@code redis-cli} with these options (TLS, a user); its output. */
+    static String cli(List<String> options, String... command) {
+        List<String> line = new ArrayList<>(List.of(CLI.toString(), "-h", "127.0.0.1"));
+        line.addAll(options);
         line.addAll(List.of(command));
         try {
             Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
