@@ -1,23 +1,12 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
 import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
-import com.contoso.partnercenter.bff.partnercenter.auth.LocalTokenStore;
-import com.contoso.partnercenter.bff.partnercenter.auth.RedisTokenStore;
 import com.contoso.partnercenter.bff.partnercenter.auth.RefreshTokenWatch;
-import com.contoso.partnercenter.bff.partnercenter.auth.TokenStore;
-import com.contoso.partnercenter.bff.partnercenter.cache.RedisSharedAnswers;
 import com.contoso.partnercenter.bff.partnercenter.cache.ResponseCache;
-import com.contoso.partnercenter.bff.partnercenter.cache.SharedAnswers;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
-import com.contoso.partnercenter.bff.partnercenter.throttle.LocalGateStore;
-import com.contoso.partnercenter.bff.partnercenter.throttle.LocalQuota;
-import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
-import com.contoso.partnercenter.bff.partnercenter.throttle.QuotaProperties;
-import com.contoso.partnercenter.bff.partnercenter.throttle.RedisGateStore;
-import com.contoso.partnercenter.bff.partnercenter.throttle.RedisQuota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -38,9 +27,8 @@ import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Puts the client's subsystems together. Each keeps its state in this replica's memory, or, in fleet mode
- * (a {@link FleetRedis} exists), in Redis for every replica: the tokens, the answers, the throttle gates and
- * the quota.
+ * Puts the client's subsystems together. Their state ({@link ClientState}) is in this replica's memory, or, in
+ * fleet mode (a {@link FleetRedis} exists), in Redis for every replica.
  */
 @Configuration(proxyBeanMethods = false)
 class PartnerCenterClientConfiguration {
@@ -49,35 +37,30 @@ class PartnerCenterClientConfiguration {
     private static final Clock CLOCK = Clock.systemUTC();
 
     @Bean
-    TokenStore tokenStore(
+    ClientState clientState(
             PartnerCenterProperties properties,
             ObjectProvider<FleetRedis> fleet,
             ObjectProvider<TokenCipher> cipher,
             ObjectProvider<FleetProperties> fleetProperties,
             JsonMapper json) {
         FleetRedis redis = fleet.getIfAvailable();
-        if (redis == null) {
-            return new LocalTokenStore(CLOCK);
-        }
-        return new RedisTokenStore(
-                redis,
-                cipher.getObject(),
-                EntraIdTokens.registrations(properties.auth()),
-                json,
-                CLOCK,
-                // A refused token request is tried once more under the same lock, with Redis reads around it.
-                properties.auth().timeout().multipliedBy(2).plusSeconds(2),
-                fleetProperties.getObject().failoverWait());
+        return redis == null
+                ? ClientState.alone(properties, CLOCK)
+                : ClientState.fleet(redis, cipher.getObject(), fleetProperties.getObject(), properties, json, CLOCK);
     }
 
     // Built from Boot's builder so the HTTP client metrics and tracing stay attached.
     @Bean
-    EntraIdTokens entraIdTokens(WebClient.Builder builder, PartnerCenterProperties properties, TokenStore store) {
+    EntraIdTokens entraIdTokens(WebClient.Builder builder, PartnerCenterProperties properties, ClientState state) {
         WebClient tokenWebClient = builder.clone()
                 .clientConnector(connector(properties.auth().timeout()))
                 .build();
         return new EntraIdTokens(
-                properties.auth(), tokenWebClient, EntraIdTokens.registrations(properties.auth()), store, CLOCK);
+                properties.auth(),
+                tokenWebClient,
+                EntraIdTokens.registrations(properties.auth()),
+                state.tokens(),
+                CLOCK);
     }
 
     /** Also the {@code partnerCenterCredentials} health component. */
@@ -88,30 +71,8 @@ class PartnerCenterClientConfiguration {
     }
 
     @Bean
-    ThrottleGates throttleGates(
-            PartnerCenterProperties properties, ObjectProvider<FleetRedis> fleet, MeterRegistry meters) {
-        var local = new LocalGateStore(CLOCK);
-        FleetRedis redis = fleet.getIfAvailable();
-        return new ThrottleGates(
-                properties.throttle().scopes(),
-                redis == null ? local : new RedisGateStore(redis, local),
-                meters,
-                CLOCK);
-    }
-
-    @Bean
-    Quota quota(PartnerCenterProperties properties, ObjectProvider<FleetRedis> fleet) {
-        var quota = new QuotaProperties(properties.quota());
-        FleetRedis redis = fleet.getIfAvailable();
-        return redis == null ? new LocalQuota(quota) : new RedisQuota(quota, redis);
-    }
-
-    @Bean
-    SharedAnswers sharedAnswers(PartnerCenterProperties properties, ObjectProvider<FleetRedis> fleet, JsonMapper json) {
-        FleetRedis redis = fleet.getIfAvailable();
-        return redis == null
-                ? SharedAnswers.none(CLOCK)
-                : new RedisSharedAnswers(redis, json, properties.deadline(), CLOCK);
+    ThrottleGates throttleGates(PartnerCenterProperties properties, ClientState state, MeterRegistry meters) {
+        return new ThrottleGates(properties.throttle().scopes(), state.gates(), meters, CLOCK);
     }
 
     @Bean
@@ -121,8 +82,7 @@ class PartnerCenterClientConfiguration {
             JsonMapper json,
             EntraIdTokens tokens,
             ThrottleGates gates,
-            Quota quota,
-            SharedAnswers shared,
+            ClientState state,
             RetryRegistry retries,
             CircuitBreakerRegistry circuitBreakers,
             BulkheadRegistry bulkheads,
@@ -138,9 +98,21 @@ class PartnerCenterClientConfiguration {
                 .filter(tokens.filter())
                 .build();
         var resilience = new UpstreamResilience(
-                retries, circuitBreakers, bulkheads, timeLimiters, gates, quota, meters, properties.deadline(), CLOCK);
+                retries,
+                circuitBreakers,
+                bulkheads,
+                timeLimiters,
+                gates,
+                state.quota(),
+                meters,
+                properties.deadline(),
+                CLOCK);
         return new PartnerCenterClient(
-                webClient, resilience, new ResponseCache(properties.cache(), shared, meters, CLOCK), json, CLOCK);
+                webClient,
+                resilience,
+                new ResponseCache(properties.cache(), state.answers(), meters, CLOCK),
+                json,
+                CLOCK);
     }
 
     private static ReactorClientHttpConnector connector(Duration responseTimeout) {

@@ -21,9 +21,6 @@ import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheProperties;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
-import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleProperties;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleScope;
 import com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification;
@@ -48,6 +45,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,7 +56,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.MDC;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -138,24 +135,15 @@ class PartnerCenterClientTest {
                 Map.of());
         // The subsystems as the configuration puts them together for one replica alone.
         var configuration = new PartnerCenterClientConfiguration();
-        var none = new StaticListableBeanFactory();
-        EntraIdTokens tokens = configuration.entraIdTokens(
-                WebClient.builder(),
-                properties,
-                configuration.tokenStore(
-                        properties,
-                        none.getBeanProvider(FleetRedis.class),
-                        none.getBeanProvider(TokenCipher.class),
-                        none.getBeanProvider(FleetProperties.class),
-                        null));
+        ClientState alone = ClientState.alone(properties, Clock.systemUTC());
+        EntraIdTokens tokens = configuration.entraIdTokens(WebClient.builder(), properties, alone);
         return configuration.partnerCenterClient(
                 WebClient.builder(),
                 properties,
                 JsonMapper.shared(),
                 tokens,
-                configuration.throttleGates(properties, none.getBeanProvider(FleetRedis.class), meters),
-                configuration.quota(properties, none.getBeanProvider(FleetRedis.class)),
-                configuration.sharedAnswers(properties, none.getBeanProvider(FleetRedis.class), JsonMapper.shared()),
+                configuration.throttleGates(properties, alone, meters),
+                alone,
                 RetryRegistry.of(RetryConfig.custom()
                         .maxAttempts(3)
                         .waitDuration(Duration.ofMillis(20))

@@ -1,14 +1,12 @@
 package com.contoso.partnercenter.bff.partnercenter.auth;
 
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.upstream.CallsInFlight;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
@@ -55,7 +53,7 @@ public final class EntraIdTokens {
 
     private final ReactiveOAuth2AuthorizedClientManager manager;
     private final TokenStore store;
-    private final Map<Operation.Grant, CompletableFuture<OAuth2AuthorizedClient>> inFlight = new ConcurrentHashMap<>();
+    private final CallsInFlight<Operation.Grant, OAuth2AuthorizedClient> inFlight = new CallsInFlight<>();
     private final String scope;
     private final Duration timeout;
     private final Clock clock;
@@ -180,30 +178,8 @@ public final class EntraIdTokens {
     // The replica's one token request of the grant: whoever needs it meanwhile gets its answer. In fleet mode, the
     // store makes it the fleet's one token request.
     private Mono<OAuth2AuthorizedClient> oneAtATime(Operation.Grant grant, Mono<OAuth2AuthorizedClient> work) {
-        return Mono.defer(() -> {
-            var created = new CompletableFuture<OAuth2AuthorizedClient>();
-            CompletableFuture<OAuth2AuthorizedClient> running = inFlight.putIfAbsent(grant, created);
-            if (running != null) {
-                return Mono.fromFuture(running, true);
-            }
-            // Out of the map before anyone hears the answer: a caller that goes on at once and needs a token again
-            // must start a new request, not get this finished one.
-            store.oneAtATime(grant.registrationId(), work)
-                    .subscribe(
-                            client -> {
-                                inFlight.remove(grant, created);
-                                created.complete(client);
-                            },
-                            failure -> {
-                                inFlight.remove(grant, created);
-                                created.completeExceptionally(failure);
-                            },
-                            () -> {
-                                inFlight.remove(grant, created);
-                                created.complete(null);
-                            });
-            return Mono.fromFuture(created, true);
-        });
+        return Mono.deferContextual(
+                context -> inFlight.join(grant, () -> store.oneAtATime(grant.registrationId(), work), context));
     }
 
     private Mono<OAuth2AuthorizedClient> authorize(Operation.Grant grant) {

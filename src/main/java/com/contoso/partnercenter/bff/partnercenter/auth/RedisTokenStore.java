@@ -341,6 +341,7 @@ public final class RedisTokenStore implements TokenStore {
                         redis.key(TOKENS, "lock", registrationId),
                         lockFor,
                         clock.instant().plus(lockFor),
+                        failoverWait, // the lock not taken because Redis did not answer: a failover, perhaps
                         Mono.empty(),
                         work,
                         work)));

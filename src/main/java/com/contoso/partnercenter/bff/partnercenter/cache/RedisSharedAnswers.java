@@ -100,6 +100,7 @@ public final class RedisSharedAnswers implements SharedAnswers {
                             question.lockKey(),
                             deadline,
                             deadlineAt,
+                            Duration.ZERO, // an answer does not wait for Redis: this replica asks alone
                             shared(question, Source.FLEET_AFTER_WAIT),
                             askForTheFleet(question),
                             fresh(question))))

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.cache;
 
+import com.contoso.partnercenter.bff.partnercenter.upstream.CallsInFlight;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -11,9 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
@@ -35,14 +33,8 @@ public final class ResponseCache {
     /** An answer kept, until when it holds; {@code value} is null for "no value". */
     private record Kept(Object value, Instant expiresAt) {}
 
-    /** A call in flight: its answer, for everyone who asks meanwhile; stale once the customer changed. */
-    private static final class Load {
-        final CompletableFuture<Kept> answer = new CompletableFuture<>();
-        volatile boolean stale;
-    }
-
     private final Cache<Key, Kept> answers;
-    private final Map<Key, Load> loading = new ConcurrentHashMap<>();
+    private final CallsInFlight<Key, Kept> loading = new CallsInFlight<>();
     private final SharedAnswers shared;
     private final Duration ttl;
     private final MeterRegistry meters;
@@ -82,34 +74,32 @@ public final class ResponseCache {
                 count(operation, "hit");
                 return Mono.justOrEmpty((T) cached.value());
             }
-            var mine = new Load();
-            Load running = loading.putIfAbsent(key, mine);
-            if (running != null) {
-                status.collapsed();
-                count(operation, "collapsed");
-                return Mono.fromFuture(running.answer, true).mapNotNull(kept -> (T) kept.value());
-            }
-            status.miss();
             // Not tied to this caller: if it goes away, the others waiting for the answer still get it. The caller's
             // context goes along: it carries the correlation id Partner Center will see.
-            shared.answer(key.customerId(), key.shared(), type, ttl, Mono.defer(load))
-                    .contextWrite(context)
-                    .subscribe(
-                            answer -> {
-                                switch (answer.source()) {
-                                    case FLEET -> status.sharedHit();
-                                    case FLEET_AFTER_WAIT -> status.sharedCollapsed();
-                                    case PARTNER_CENTER -> {}
-                                }
-                                count(operation, result(answer.source()));
-                                settle(key, mine, new Kept(answer.value(), answer.expiresAt()));
+            return loading.join(
+                            key,
+                            () -> {
+                                status.miss();
+                                return shared.answer(key.customerId(), key.shared(), type, ttl, Mono.defer(load))
+                                        .doOnNext(answer -> {
+                                            switch (answer.source()) {
+                                                case FLEET -> status.sharedHit();
+                                                case FLEET_AFTER_WAIT -> status.sharedCollapsed();
+                                                case PARTNER_CENTER -> {}
+                                            }
+                                            count(operation, result(answer.source()));
+                                        })
+                                        .doOnError(failure -> count(operation, "miss"))
+                                        .map(answer -> new Kept(answer.value(), answer.expiresAt()));
                             },
-                            failure -> {
-                                count(operation, "miss");
-                                loading.remove(key, mine);
-                                mine.answer.completeExceptionally(failure);
-                            });
-            return Mono.fromFuture(mine.answer, true).mapNotNull(kept -> (T) kept.value());
+                            context,
+                            kept -> answers.put(key, kept),
+                            kept -> answers.asMap().remove(key, kept), // the customer changed while it was kept
+                            () -> {
+                                status.collapsed();
+                                count(operation, "collapsed");
+                            })
+                    .mapNotNull(kept -> (T) kept.value());
         });
     }
 
@@ -119,18 +109,6 @@ public final class ResponseCache {
             case FLEET -> "fleet-hit";
             case FLEET_AFTER_WAIT -> "fleet-collapsed";
         };
-    }
-
-    private void settle(Key key, Load load, Kept kept) {
-        // Kept before the call leaves the in-flight map, so there is no moment in which neither holds it.
-        if (!load.stale) {
-            answers.put(key, kept);
-            if (load.stale) {
-                answers.asMap().remove(key, kept); // the customer changed while it was being kept
-            }
-        }
-        loading.remove(key, load);
-        load.answer.complete(kept);
     }
 
     /**
@@ -157,13 +135,7 @@ public final class ResponseCache {
         }
         String customer = customerId.toLowerCase(Locale.ROOT);
         answers.asMap().keySet().removeIf(key -> key.customerId().equals(customer));
-        loading.entrySet().removeIf(entry -> {
-            boolean theirs = entry.getKey().customerId().equals(customer);
-            if (theirs) {
-                entry.getValue().stale = true;
-            }
-            return theirs;
-        });
+        loading.forget(key -> key.customerId().equals(customer));
     }
 
     private void drop() {

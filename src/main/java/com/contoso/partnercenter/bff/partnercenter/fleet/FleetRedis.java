@@ -98,29 +98,52 @@ public final class FleetRedis implements HealthIndicator {
      * holdAtMost}, should its holder die). While another replica holds it, this one waits: {@code meanwhile} is
      * looked at every poll and its answer (the holder's result, once kept) ends the wait; a freed lock is taken in
      * turn. A lock still held after a few turns, or past {@code waitUntil}, no longer holds this replica back:
-     * {@code alone} runs without it. With Redis away each replica runs {@code work} alone.
+     * {@code alone} runs without it. With Redis away, {@code work} runs alone at once; or, with a positive {@code
+     * awayWait}, once Redis is back (a failover), or after that long.
      */
     public <T> Mono<T> inTurn(
-            String lock, Duration holdAtMost, Instant waitUntil, Mono<T> meanwhile, Mono<T> work, Mono<T> alone) {
-        return turn(lock, holdAtMost, waitUntil, meanwhile, work, alone, 1);
-    }
-
-    private <T> Mono<T> turn(
             String lock,
             Duration holdAtMost,
             Instant waitUntil,
+            Duration awayWait,
             Mono<T> meanwhile,
             Mono<T> work,
-            Mono<T> alone,
-            int round) {
+            Mono<T> alone) {
+        return turn(new Turn<>(lock, holdAtMost, waitUntil, awayWait, meanwhile, work, alone), 1);
+    }
+
+    private record Turn<T>(
+            String lock,
+            Duration holdAtMost,
+            Instant waitUntil,
+            Duration awayWait,
+            Mono<T> meanwhile,
+            Mono<T> work,
+            Mono<T> alone) {}
+
+    private <T> Mono<T> turn(Turn<T> turn, int round) {
         String owner = UUID.randomUUID().toString();
-        return lock(lock, owner, holdAtMost)
-                .flatMap(mine -> mine
-                        ? work.doFinally(signal -> unlock(lock, owner))
-                        : whileHeld(lock, waitUntil, meanwhile)
-                                .switchIfEmpty(Mono.defer(() -> round < TURNS
-                                        ? turn(lock, holdAtMost, waitUntil, meanwhile, work, alone, round + 1)
-                                        : alone)));
+        return run(template -> template.opsForValue().setIfAbsent(turn.lock(), owner, turn.holdAtMost()))
+                .map(taken -> taken ? Taken.MINE : Taken.HELD)
+                .defaultIfEmpty(Taken.UNKNOWN)
+                .flatMap(taken -> switch (taken) {
+                    case MINE -> turn.work().doFinally(signal -> unlock(turn.lock(), owner));
+                    case HELD ->
+                        whileHeld(turn.lock(), turn.waitUntil(), turn.meanwhile())
+                                .switchIfEmpty(Mono.defer(() -> round < TURNS ? turn(turn, round + 1) : turn.alone()));
+                    // Redis did not answer: a failover may be under way.
+                    case UNKNOWN ->
+                        round < TURNS && !turn.awayWait().isZero()
+                                ? reachableWithin(turn.awayWait())
+                                        .flatMap(back -> back ? turn(turn, round + 1) : turn.work())
+                                : turn.work();
+                });
+    }
+
+    private enum Taken {
+        MINE,
+        HELD,
+        UNKNOWN
     }
 
     // The holder's result as soon as there is one; empty once the lock is free without one, or at waitUntil.
@@ -164,15 +187,6 @@ public final class FleetRedis implements HealthIndicator {
                         return Mono.empty();
                     });
         });
-    }
-
-    /**
-     * Takes the short lock at {@code key} for {@code owner}, for at most {@code holdAtMost} should its owner die
-     * with it: true when taken, and also when Redis is away (each replica is then alone).
-     */
-    public Mono<Boolean> lock(String key, String owner, Duration holdAtMost) {
-        return run(template -> template.opsForValue().setIfAbsent(key, owner, holdAtMost))
-                .defaultIfEmpty(true);
     }
 
     /**
