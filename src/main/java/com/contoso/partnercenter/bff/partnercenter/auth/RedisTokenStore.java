@@ -7,11 +7,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -48,7 +47,7 @@ public final class RedisTokenStore implements TokenStore {
     // write: a failover promoted a replica that had not received it), a seed (version 0: a configured token nobody
     // redeemed) or gone (Redis lost them). Returns the new version; 0 when another replica's later tokens
     // are stored.
-    private static final RedisScript<Long> COMPARE_AND_SET = RedisScript.of("""
+    private static final FleetRedis.Script COMPARE_AND_SET = FleetRedis.script("""
             local current = redis.call('GET', KEYS[1])
             local version = 0
             if current then version = tonumber(string.match(current, '^(%d+):')) or 0 end
@@ -56,10 +55,10 @@ public final class RedisTokenStore implements TokenStore {
             local next = math.max(version, tonumber(ARGV[2])) + 1
             redis.call('SET', KEYS[1], next .. ':' .. ARGV[1])
             return next
-            """, Long.class);
+            """);
     // A configured token, recorded as seen and, when it is new to the fleet, stored in the same step: over the
     // chain (the next version) or, with none, as a seed. Returns -1 when the fleet had seen it, else its version.
-    private static final RedisScript<Long> CONSENT = RedisScript.of("""
+    private static final FleetRedis.Script CONSENT = FleetRedis.script("""
             if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return -1 end
             local current = redis.call('GET', KEYS[1])
             if not current then
@@ -69,7 +68,7 @@ public final class RedisTokenStore implements TokenStore {
             local version = (tonumber(string.match(current, '^(%d+):')) or 0) + 1
             redis.call('SET', KEYS[1], version .. ':' .. ARGV[1])
             return version
-            """, Long.class);
+            """);
     private static final String TOKENS = "tokens";
 
     /** What is stored, encrypted: a registration's tokens and where they come from. */
@@ -95,6 +94,8 @@ public final class RedisTokenStore implements TokenStore {
     private volatile String consent;
     private volatile boolean consentRecorded;
     private volatile String refused;
+    // The registrations whose tokens this replica could not store (Redis away).
+    private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
 
     /**
      * @param lockFor the longest one token request may hold the fleet's lock (a refused token request is tried
@@ -119,11 +120,17 @@ public final class RedisTokenStore implements TokenStore {
         this.lockFor = lockFor;
         this.failoverWait = failoverWait;
         // Redis may have lost everything (restarted empty): this replica's tokens go back in, and the consents it
-        // knows are recorded again as seen, so none of them counts as new after the loss.
+        // knows are recorded again as seen, so none of them counts as new after the loss. Or Redis failed over:
+        // tokens this replica could not store meanwhile go in; the others' are not written again, since a second
+        // copy of the stored chain under a new version would count as newer than a rotation written meanwhile.
         redis.onRecovery(() -> {
             for (String registrationId :
                     List.of(Operation.Grant.APP_USER.registrationId(), Operation.Grant.APP_ONLY.registrationId())) {
-                writeAgain(registrationId).subscribe();
+                redis.find(key(registrationId))
+                        .flatMap(stored -> stored.isEmpty() || unsaved.contains(registrationId)
+                                ? writeAgain(registrationId)
+                                : Mono.<Void>empty())
+                        .subscribe();
             }
         });
     }
@@ -155,10 +162,7 @@ public final class RedisTokenStore implements TokenStore {
     @SuppressWarnings("unchecked")
     public <T extends OAuth2AuthorizedClient> Mono<T> loadAuthorizedClient(String registrationId, String principal) {
         return recordConsent()
-                .then(redis.run(template -> template.opsForValue()
-                        .get(key(registrationId))
-                        .map(Optional::of)
-                        .defaultIfEmpty(Optional.empty())))
+                .then(redis.find(key(registrationId)))
                 .flatMap(stored -> stored.map(value -> adopt(registrationId, value))
                         // Redis lost them: this replica's copy is the best there is.
                         .orElseGet(() -> writeAgain(registrationId)))
@@ -244,8 +248,7 @@ public final class RedisTokenStore implements TokenStore {
         if (mine == null || mine.client() == configured) {
             return Mono.empty();
         }
-        return redis.run(
-                        template -> template.opsForSet().add(redis.key(TOKENS, "consents"), configuredConsent, consent))
+        return redis.addToSet(redis.key(TOKENS, "consents"), configuredConsent, consent)
                 .then(write(mine));
     }
 
@@ -262,10 +265,14 @@ public final class RedisTokenStore implements TokenStore {
                         List.of(payload(held), Long.toString(held.version())))
                 // 0: another replica's later tokens are stored; this replica takes them at its next look.
                 .doOnNext(version -> {
+                    unsaved.remove(client.getClientRegistration().getRegistrationId());
                     if (version > 0) {
                         local.stored(client, version);
                     }
                 })
+                // No answer (Redis away): written once it is back.
+                .switchIfEmpty(Mono.fromRunnable(
+                        () -> unsaved.add(client.getClientRegistration().getRegistrationId())))
                 .then();
     }
 
@@ -337,14 +344,14 @@ public final class RedisTokenStore implements TokenStore {
     public <T> Mono<T> oneAtATime(String registrationId, Mono<T> work) {
         // Redis lost a moment ago may be a failover: waited out, briefly, rather than forking the chain alone.
         return redis.reachableWithin(failoverWait)
-                .then(Mono.defer(() -> redis.inTurn(
+                .then(Mono.defer(() -> redis.inTurn(new FleetRedis.Turn<>(
                         redis.key(TOKENS, "lock", registrationId),
                         lockFor,
                         clock.instant().plus(lockFor),
                         failoverWait, // the lock not taken because Redis did not answer: a failover, perhaps
                         Mono.empty(),
                         work,
-                        work)));
+                        work))));
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,20 +33,20 @@ public final class RedisSharedAnswers implements SharedAnswers {
     private static final Logger log = LoggerFactory.getLogger(RedisSharedAnswers.class);
     private static final String INVALIDATIONS = "invalidations";
     // Keeps the answer unless the customer changed since it was asked (the count of changes moved on).
-    private static final RedisScript<Long> KEEP_UNLESS_CHANGED = RedisScript.of("""
+    private static final FleetRedis.Script KEEP_UNLESS_CHANGED = FleetRedis.script("""
             if (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] then return 0 end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
             return 1
-            """, Long.class);
+            """);
     // An update, in one round trip: deletes the customer's answers (KEYS[2..]), moves its count of changes on
     // (KEYS[1]) for ARGV[1] ms, and tells every replica (channel ARGV[2], message ARGV[3]).
-    private static final RedisScript<Long> INVALIDATE = RedisScript.of("""
+    private static final FleetRedis.Script INVALIDATE = FleetRedis.script("""
             if #KEYS > 1 then redis.call('DEL', unpack(KEYS, 2)) end
             redis.call('INCR', KEYS[1])
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             redis.call('PUBLISH', ARGV[2], ARGV[3])
             return 1
-            """, Long.class);
+            """);
 
     private final FleetRedis redis;
     private final JsonMapper json;
@@ -96,14 +95,14 @@ public final class RedisSharedAnswers implements SharedAnswers {
                     load);
             Instant deadlineAt = clock.instant().plus(deadline);
             return shared(question, Source.FLEET)
-                    .switchIfEmpty(Mono.defer(() -> redis.inTurn(
+                    .switchIfEmpty(Mono.defer(() -> redis.inTurn(new FleetRedis.Turn<>(
                             question.lockKey(),
                             deadline,
                             deadlineAt,
                             Duration.ZERO, // an answer does not wait for Redis: this replica asks alone
                             shared(question, Source.FLEET_AFTER_WAIT),
                             askForTheFleet(question),
-                            fresh(question))))
+                            fresh(question)))))
                     .contextWrite(context -> new Deadline(deadlineAt).within(context));
         });
     }
@@ -123,8 +122,7 @@ public final class RedisSharedAnswers implements SharedAnswers {
     // A replica that gave up (its call failed) frees the lock: the waiters take it in turn, so one of them asks
     // next rather than all at once.
     private <T> Mono<Answer> askForTheFleet(Question<T> question) {
-        return Mono.defer(() -> redis.run(template ->
-                        template.opsForValue().multiGet(List.of(question.answerKey(), question.changesKey())))
+        return Mono.defer(() -> redis.getAll(List.of(question.answerKey(), question.changesKey()))
                 .defaultIfEmpty(Arrays.asList(null, null))
                 .flatMap(values -> {
                     Answer kept = values.get(0) == null ? null : parse(values.get(0), question.type(), Source.FLEET);
@@ -143,8 +141,7 @@ public final class RedisSharedAnswers implements SharedAnswers {
     }
 
     private <T> Mono<Answer> shared(Question<T> question, Source source) {
-        return redis.run(template -> template.opsForValue().get(question.answerKey()))
-                .mapNotNull(kept -> parse(kept, question.type(), source));
+        return redis.get(question.answerKey()).mapNotNull(kept -> parse(kept, question.type(), source));
     }
 
     /** A kept answer; null once it expired, or when this replica cannot read it (another version's, say). */

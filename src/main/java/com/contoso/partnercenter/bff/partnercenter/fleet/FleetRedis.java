@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,10 +34,10 @@ public final class FleetRedis implements HealthIndicator {
     private static final Duration POLL = Duration.ofMillis(25);
     private static final int TURNS = 3;
     private static final Duration FAILOVER_POLL = Duration.ofMillis(100);
-    private static final RedisScript<Long> RELEASE = RedisScript.of("""
+    private static final Script RELEASE = script("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
             return 0
-            """, Long.class);
+            """);
 
     private final ReactiveStringRedisTemplate redis;
     private final String prefix;
@@ -75,16 +76,48 @@ public final class FleetRedis implements HealthIndicator {
         return prefix + name;
     }
 
+    /** A Lua script of a store, run in Redis in one step on keys of one group; it answers a number. */
+    public record Script(RedisScript<Long> lua) {}
+
+    public static Script script(String lua) {
+        return new Script(RedisScript.of(lua, Long.class));
+    }
+
     /** A script on keys of one group ({@link #key}); its answer, or empty as {@link #run} says. */
-    public <T> Mono<T> eval(RedisScript<T> script, List<String> keys, List<String> args) {
+    public Mono<Long> eval(Script script, List<String> keys, List<String> args) {
+        return run(
+                template -> template.execute(script.lua(), oneGroup(keys), args).next());
+    }
+
+    /** The value at {@code key}; empty when there is none, and as {@link #run} says. */
+    public Mono<String> get(String key) {
+        return run(template -> template.opsForValue().get(key));
+    }
+
+    /** What Redis holds at {@code key}: a value or none; empty only as {@link #run} says (Redis did not answer). */
+    public Mono<Optional<String>> find(String key) {
+        return run(template -> template.opsForValue().get(key).map(Optional::of).defaultIfEmpty(Optional.empty()));
+    }
+
+    /** The values at keys of one group, null for none; empty as {@link #run} says. */
+    public Mono<List<String>> getAll(List<String> keys) {
+        return run(template -> template.opsForValue().multiGet(oneGroup(keys)));
+    }
+
+    /** Adds members to the set at {@code key}; empty as {@link #run} says. */
+    public Mono<Long> addToSet(String key, String... members) {
+        return run(template -> template.opsForSet().add(key, members));
+    }
+
+    // A programming error, not Redis's, when they are not: the keys would fall in different slots of a cluster.
+    private List<String> oneGroup(List<String> keys) {
         String group = group(keys.get(0));
         for (String key : keys) {
-            // A programming error, not Redis's: the keys would fall in different slots of a cluster.
             if (!group.equals(group(key))) {
-                throw new IllegalArgumentException("keys of one script in different groups: " + keys);
+                throw new IllegalArgumentException("keys of one command in different groups: " + keys);
             }
         }
-        return run(template -> template.execute(script, keys, args).next());
+        return keys;
     }
 
     private String group(String key) {
@@ -101,18 +134,7 @@ public final class FleetRedis implements HealthIndicator {
      * {@code alone} runs without it. With Redis away, {@code work} runs alone at once; or, with a positive {@code
      * awayWait}, once Redis is back (a failover), or after that long.
      */
-    public <T> Mono<T> inTurn(
-            String lock,
-            Duration holdAtMost,
-            Instant waitUntil,
-            Duration awayWait,
-            Mono<T> meanwhile,
-            Mono<T> work,
-            Mono<T> alone) {
-        return turn(new Turn<>(lock, holdAtMost, waitUntil, awayWait, meanwhile, work, alone), 1);
-    }
-
-    private record Turn<T>(
+    public record Turn<T>(
             String lock,
             Duration holdAtMost,
             Instant waitUntil,
@@ -120,6 +142,11 @@ public final class FleetRedis implements HealthIndicator {
             Mono<T> meanwhile,
             Mono<T> work,
             Mono<T> alone) {}
+
+    /** The {@link Turn}'s work, done for the fleet one replica at a time. */
+    public <T> Mono<T> inTurn(Turn<T> turn) {
+        return turn(turn, 1);
+    }
 
     private <T> Mono<T> turn(Turn<T> turn, int round) {
         String owner = UUID.randomUUID().toString();

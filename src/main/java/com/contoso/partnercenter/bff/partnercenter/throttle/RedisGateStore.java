@@ -3,7 +3,6 @@ package com.contoso.partnercenter.bff.partnercenter.throttle;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
 import java.time.Instant;
 import java.util.List;
-import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,13 +13,13 @@ import reactor.core.publisher.Mono;
 public final class RedisGateStore implements GateStore {
 
     // Keeps the later of two closings, and lets Redis drop the gate when it opens (Redis 7: PXAT).
-    private static final RedisScript<Long> CLOSE = RedisScript.of("""
+    private static final FleetRedis.Script CLOSE = FleetRedis.script("""
             local current = tonumber(redis.call('GET', KEYS[1]) or '')
             if (not current) or current < tonumber(ARGV[1]) then
               redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
             end
             return 1
-            """, Long.class);
+            """);
 
     private final FleetRedis redis;
     private final LocalGateStore local;
@@ -36,7 +35,7 @@ public final class RedisGateStore implements GateStore {
         if (known != null) {
             return Mono.just(known);
         }
-        return redis.run(template -> template.opsForValue().get(key(gate))).flatMap(millis -> {
+        return redis.get(key(gate)).flatMap(millis -> {
             Instant until = epochMillis(millis);
             if (until == null) {
                 return Mono.empty(); // not this service's (another version's?): the gate is open here

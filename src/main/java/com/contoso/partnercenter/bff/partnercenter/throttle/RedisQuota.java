@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The quota counted across the fleet: per operation, one key in Redis holding when the bucket is next full
@@ -29,7 +28,7 @@ public final class RedisQuota extends Quota {
 
     // KEYS[1]: the bucket; ARGV: the interval between tokens (ms), the capacity, the longest wait (ms). Returns the
     // wait before the taken token's turn (0: now), or minus the time until one is free when that is too long.
-    private static final RedisScript<Long> TAKE = RedisScript.of("""
+    private static final FleetRedis.Script TAKE = FleetRedis.script("""
             local time = redis.call('TIME')
             local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
             local interval = tonumber(ARGV[1])
@@ -39,7 +38,7 @@ public final class RedisQuota extends Quota {
             if wait > tonumber(ARGV[3]) then return -math.max(1, math.ceil(wait)) end
             redis.call('SET', KEYS[1], string.format('%.3f', full + interval), 'PX', math.ceil(full + interval - now))
             return math.max(0, math.ceil(wait))
-            """, Long.class);
+            """);
 
     private final FleetRedis redis;
     private final LocalQuota local;
