@@ -33,7 +33,7 @@ class FleetRedisTest {
                 new FleetProperties(null, "fleet-redis-test:", Duration.ofMillis(300), Duration.ofSeconds(3)),
                 Clock.systemUTC());
         var recoveries = new AtomicInteger();
-        fleet.onRecovery(recoveries::incrementAndGet);
+        fleet.onRecovery(() -> Mono.fromRunnable(recoveries::incrementAndGet));
 
         var lost = fleet.run(template -> Mono.never()).toFuture(); // times out at 300 ms: lost
         Mono.delay(Duration.ofMillis(100)).block();

@@ -17,6 +17,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -123,16 +124,13 @@ public final class RedisTokenStore implements TokenStore {
         // knows are recorded again as seen, so none of them counts as new after the loss. Or Redis failed over:
         // tokens this replica could not store meanwhile go in; the others' are not written again, since a second
         // copy of the stored chain under a new version would count as newer than a rotation written meanwhile.
-        redis.onRecovery(() -> {
-            for (String registrationId :
-                    List.of(Operation.Grant.APP_USER.registrationId(), Operation.Grant.APP_ONLY.registrationId())) {
-                redis.find(key(registrationId))
+        redis.onRecovery(() -> Flux.just(
+                        Operation.Grant.APP_USER.registrationId(), Operation.Grant.APP_ONLY.registrationId())
+                .concatMap(registrationId -> redis.find(key(registrationId))
                         .flatMap(stored -> stored.isEmpty() || unsaved.contains(registrationId)
                                 ? writeAgain(registrationId)
-                                : Mono.<Void>empty())
-                        .subscribe();
-            }
-        });
+                                : Mono.<Void>empty()))
+                .then());
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,10 +68,12 @@ public final class RedisSharedAnswers implements SharedAnswers {
         redis.listen(redis.channel(INVALIDATIONS)).subscribe(customerId -> tell(customerId));
         redis.onRecovery(() -> {
             tell(null);
-            Map.copyOf(unsent).forEach((customerId, answerKeys) -> {
-                unsent.remove(customerId, answerKeys);
-                send(customerId, answerKeys).subscribe();
-            });
+            return Flux.fromIterable(Map.copyOf(unsent).entrySet())
+                    .concatMap(unsentInvalidation -> {
+                        unsent.remove(unsentInvalidation.getKey(), unsentInvalidation.getValue());
+                        return send(unsentInvalidation.getKey(), unsentInvalidation.getValue());
+                    })
+                    .then();
         });
     }
 

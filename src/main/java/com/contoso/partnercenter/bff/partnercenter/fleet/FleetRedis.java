@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
@@ -43,7 +44,7 @@ public final class FleetRedis implements HealthIndicator {
     private final String prefix;
     private final Duration timeout;
     private final Clock clock;
-    private final List<Runnable> onRecovery = new CopyOnWriteArrayList<>();
+    private final List<Supplier<Mono<Void>>> onRecovery = new CopyOnWriteArrayList<>();
     private final Map<String, String> unreleased = new ConcurrentHashMap<>();
     private volatile Instant awaySince;
     private volatile Instant nextProbe = Instant.MIN;
@@ -54,10 +55,6 @@ public final class FleetRedis implements HealthIndicator {
         this.prefix = properties.keyPrefix();
         this.timeout = properties.timeout();
         this.clock = clock;
-        onRecovery(() -> Map.copyOf(unreleased).forEach((key, owner) -> {
-            unreleased.remove(key, owner);
-            unlock(key, owner);
-        }));
     }
 
     /**
@@ -275,8 +272,11 @@ public final class FleetRedis implements HealthIndicator {
                 });
     }
 
-    /** Runs when Redis is reachable again after it was lost, for state that may have missed changes meanwhile. */
-    public void onRecovery(Runnable action) {
+    /**
+     * Runs when Redis is reachable again after it was lost, for state that may have missed changes meanwhile;
+     * one action after the other.
+     */
+    public void onRecovery(Supplier<Mono<Void>> action) {
         onRecovery.add(action);
     }
 
@@ -311,7 +311,15 @@ public final class FleetRedis implements HealthIndicator {
                     Duration.between(awaySince, clock.instant()).toSeconds());
             awaySince = null;
         }
-        onRecovery.forEach(Runnable::run);
+        // Locks this replica could not release go last: a token lock is held until the chain this replica could
+        // not store is back in Redis, so no other replica redeems the refresh token it replaced meanwhile.
+        Flux.fromIterable(onRecovery)
+                .concatMap(action -> action.get().onErrorResume(failure -> Mono.empty()))
+                .then(Mono.fromRunnable(() -> Map.copyOf(unreleased).forEach((key, owner) -> {
+                    unreleased.remove(key, owner);
+                    unlock(key, owner);
+                })))
+                .subscribe();
     }
 
     /**
