@@ -15,11 +15,8 @@ import reactor.core.publisher.Mono;
  */
 public final class LocalTokenStore implements TokenStore {
 
-    /**
-     * One registration's tokens, the refresh token's age, and, in fleet mode, their version in the fleet's store
-     * (0 for a configured token nobody redeemed yet): the version this replica's next write replaces.
-     */
-    record Held(OAuth2AuthorizedClient client, long version, Instant refreshIssuedAt) {}
+    /** One registration's tokens and the refresh token's age. */
+    record Held(OAuth2AuthorizedClient client, Instant refreshIssuedAt) {}
 
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -31,7 +28,7 @@ public final class LocalTokenStore implements TokenStore {
 
     @Override
     public void seed(OAuth2AuthorizedClient configured) {
-        held.put(configured.getClientRegistration().getRegistrationId(), new Held(configured, 0, null));
+        held.put(configured.getClientRegistration().getRegistrationId(), new Held(configured, null));
     }
 
     @Override
@@ -55,7 +52,7 @@ public final class LocalTokenStore implements TokenStore {
         return Mono.fromRunnable(() -> keep(client, clock.instant()));
     }
 
-    /** Keeps tokens just obtained, at the version of the ones they replace; returns what was kept. */
+    /** Keeps tokens just obtained; returns what was kept. */
     Held keep(OAuth2AuthorizedClient client, Instant obtained) {
         String registrationId = client.getClientRegistration().getRegistrationId();
         return held.compute(registrationId, (id, previous) -> {
@@ -71,26 +68,13 @@ public final class LocalTokenStore implements TokenStore {
                 refreshIssuedAt = obtained;
                 refreshTokenIssuedAt = refreshIssuedAt;
             }
-            return new Held(client, previous != null ? previous.version() : 0, refreshIssuedAt);
+            return new Held(client, refreshIssuedAt);
         });
     }
 
-    /** The fleet's store holds {@code client} at {@code version} now: the version the next write replaces. */
-    void stored(OAuth2AuthorizedClient client, long version) {
-        held.computeIfPresent(
-                client.getClientRegistration().getRegistrationId(),
-                (id, previous) ->
-                        previous.client() == client ? new Held(client, version, previous.refreshIssuedAt()) : previous);
-    }
-
-    /** Another replica's tokens, a later version than this replica's, with the refresh token's known age. */
-    void adopt(OAuth2AuthorizedClient client, long version, Instant refreshIssuedAt) {
-        String registrationId = client.getClientRegistration().getRegistrationId();
-        held.compute(
-                registrationId,
-                (id, previous) -> previous != null && previous.version() >= version
-                        ? previous
-                        : new Held(client, version, refreshIssuedAt));
+    /** Another replica's tokens, later than this replica's, with the refresh token's known age. */
+    void adopt(OAuth2AuthorizedClient client, Instant refreshIssuedAt) {
+        held.put(client.getClientRegistration().getRegistrationId(), new Held(client, refreshIssuedAt));
         if (refreshIssuedAt != null && client.getRefreshToken() != null) {
             refreshTokenIssuedAt = refreshIssuedAt;
         }

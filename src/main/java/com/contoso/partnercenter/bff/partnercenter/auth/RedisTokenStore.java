@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -95,6 +96,7 @@ public final class RedisTokenStore implements TokenStore {
     private volatile String consent;
     private volatile boolean consentRecorded;
     private volatile String refused;
+    private final Map<String, Long> versions = new ConcurrentHashMap<>();
     // The registrations whose tokens this replica could not store (Redis away).
     private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
 
@@ -178,10 +180,10 @@ public final class RedisTokenStore implements TokenStore {
         if (stored.version() == 0 && mine != null && mine.client() != configured) {
             return writeAgain(registrationId); // a configured token over a lost chain: this replica's is newer
         }
-        if (mine != null && mine.version() > stored.version()) {
+        if (mine != null && version(registrationId) > stored.version()) {
             return writeAgain(registrationId); // Redis lost this replica's later tokens (a failover): back they go
         }
-        if (mine != null && mine.version() == stored.version()) {
+        if (mine != null && version(registrationId) == stored.version()) {
             return Mono.empty();
         }
         if (stored.tokens().refreshToken() != null
@@ -193,17 +195,43 @@ public final class RedisTokenStore implements TokenStore {
                 .doOnNext(registration -> {
                     consent =
                             stored.tokens().consent() != null ? stored.tokens().consent() : consent;
-                    local.adopt(
-                            client(registration, stored.tokens()),
-                            stored.version(),
-                            stored.tokens().refreshIssuedAt() != null
-                                    ? Instant.ofEpochMilli(stored.tokens().refreshIssuedAt())
-                                    : null);
+                    Instant refreshIssuedAt = stored.tokens().refreshIssuedAt() != null
+                            ? Instant.ofEpochMilli(stored.tokens().refreshIssuedAt())
+                            : null;
+                    // Two loads may adopt at once: the later version wins.
+                    synchronized (versions) {
+                        if (version(registrationId) < stored.version() || local.current(registrationId) == null) {
+                            local.adopt(client(registration, stored.tokens()), refreshIssuedAt);
+                            versions.put(registrationId, stored.version());
+                        }
+                    }
                 })
                 .then();
     }
 
     private record Versioned(long version, Stored tokens) {}
+
+    /**
+     * The version of the fleet's stored tokens this replica's copy is, or grew from: the version its next write
+     * replaces; 0 for a configured token nobody redeemed yet.
+     */
+    private long version(String registrationId) {
+        return versions.getOrDefault(registrationId, 0L);
+    }
+
+    /** The fleet's store holds {@code client} at {@code version} now, if it is still this replica's copy. */
+    private void stored(OAuth2AuthorizedClient client, long version) {
+        String registrationId = registrationId(client);
+        synchronized (versions) {
+            if (local.held(registrationId) == client) {
+                versions.put(registrationId, version);
+            }
+        }
+    }
+
+    private static String registrationId(OAuth2AuthorizedClient client) {
+        return client.getClientRegistration().getRegistrationId();
+    }
 
     /** The stored value, or null when this replica cannot read it (another key, another format). */
     private Versioned read(String value) {
@@ -260,12 +288,12 @@ public final class RedisTokenStore implements TokenStore {
         return redis.eval(
                         COMPARE_AND_SET,
                         List.of(key(client.getClientRegistration().getRegistrationId())),
-                        List.of(payload(held), Long.toString(held.version())))
+                        List.of(payload(held), Long.toString(version(registrationId(client)))))
                 // 0: another replica's later tokens are stored; this replica takes them at its next look.
                 .doOnNext(version -> {
                     unsaved.remove(client.getClientRegistration().getRegistrationId());
                     if (version > 0) {
-                        local.stored(client, version);
+                        stored(client, version);
                     }
                 })
                 // No answer (Redis away): written once it is back.
@@ -311,7 +339,7 @@ public final class RedisTokenStore implements TokenStore {
                 .doOnNext(version -> {
                     consentRecorded = true;
                     if (version >= 0) {
-                        local.stored(seed, version);
+                        stored(seed, version);
                     }
                 })
                 .then();

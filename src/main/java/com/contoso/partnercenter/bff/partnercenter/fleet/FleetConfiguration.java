@@ -58,7 +58,12 @@ public class FleetConfiguration {
         /** Also the {@code fleet} health component. */
         @Bean
         FleetRedis fleet(FleetMode mode, ReactiveStringRedisTemplate redis, FleetProperties fleet) {
-            return new FleetRedis(redis, fleet, Clock.systemUTC());
+            var shared = new FleetRedis(redis, fleet, Clock.systemUTC());
+            // Lettuce connects on first use; through Sentinel (ask the sentinels, then the master) a cold replica
+            // took over a second, inside its first requests' deadline. Connected here, within the fleet timeout:
+            // a Redis away at startup is only the usual one line, and the replica starts all the same.
+            shared.connect();
+            return shared;
         }
     }
 }

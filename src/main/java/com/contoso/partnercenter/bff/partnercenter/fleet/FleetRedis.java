@@ -322,6 +322,11 @@ public final class FleetRedis implements HealthIndicator {
                 .subscribe();
     }
 
+    /** Opens the connection now, waiting at most the fleet timeout and a second for it. */
+    void connect() {
+        run(template -> template.opsForValue().get(key("health"))).block(timeout.plusSeconds(1));
+    }
+
     /**
      * The {@code fleet} health component: DOWN while Redis is away, with since when and why. It never fails
      * readiness: a replica without Redis still serves every request.
