@@ -151,6 +151,39 @@ class RedisSharedAnswersTest {
         assertThat(told).succeedsWithin(Duration.ofSeconds(2)).isEqualTo("customer-7");
     }
 
+    /**
+     * A portal that updates on one replica and reads on another right after reads the new answer: the update
+     * answers once the other replica has dropped its copy, even when it takes a moment to do so.
+     */
+    @Test
+    void anUpdateAnswersOnceTheOtherReplicasHaveDroppedTheirCopies() throws InterruptedException {
+        int listening = redis.subscribers("answers-test:invalidations");
+        SharedAnswers writer = replica();
+        SharedAnswers slowReader = replica();
+        var dropped = new java.util.concurrent.atomic.AtomicBoolean();
+        slowReader.onInvalidation(customerId -> {
+            if ("customer-9".equals(customerId)) {
+                sleepQuietly(100); // a busy replica
+                dropped.set(true);
+            }
+        });
+        while (redis.subscribers("answers-test:invalidations") < listening + 2) {
+            Thread.sleep(10);
+        }
+
+        writer.invalidate("customer-9", List.of("qualifications:customer-9")).block();
+
+        assertThat(dropped).isTrue();
+    }
+
+    static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** An answer asked before an update and answered after it is not kept for the fleet. */
     @Test
     void anAnswerAskedBeforeAnUpdateIsNotKeptAfterIt() {

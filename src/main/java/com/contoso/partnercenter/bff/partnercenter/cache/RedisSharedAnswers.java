@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -26,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the next to try. A successful update deletes the customer's answers, counts a change of the customer (so an
  * answer asked before it is not kept after it), and tells every replica to drop its own copies.
  *
- * <p>Messages are fire and forget: one sent while a replica was cut off from Redis is lost to it, so a replica
+ * <p>An update answers once every replica that received the message has dropped its copies (each counts itself
+ * at a key of the update's), or after a quarter of a second. Messages are fire and forget: one sent while a
+ * replica was cut off from Redis is lost to it, so a replica
  * that finds Redis again drops every copy it holds, and sends the invalidations it could not send.
  */
 public final class RedisSharedAnswers implements SharedAnswers {
@@ -45,9 +48,16 @@ public final class RedisSharedAnswers implements SharedAnswers {
             if #KEYS > 1 then redis.call('DEL', unpack(KEYS, 2)) end
             redis.call('INCR', KEYS[1])
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            redis.call('PUBLISH', ARGV[2], ARGV[3])
-            return 1
+            return redis.call('PUBLISH', ARGV[2], ARGV[3])
             """);
+    // A replica that dropped its copies says so: the count of replicas that did, for the update that waits.
+    private static final FleetRedis.Script TOLD = FleetRedis.script("""
+            local told = redis.call('INCR', KEYS[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return told
+            """);
+    private static final Duration TOLD_WITHIN = Duration.ofMillis(250);
+    private static final Duration TOLD_POLL = Duration.ofMillis(5);
 
     private final FleetRedis redis;
     private final JsonMapper json;
@@ -65,7 +75,7 @@ public final class RedisSharedAnswers implements SharedAnswers {
         this.json = json;
         this.deadline = deadline;
         this.clock = clock;
-        redis.listen(redis.channel(INVALIDATIONS)).subscribe(customerId -> tell(customerId));
+        redis.listen(redis.channel(INVALIDATIONS)).subscribe(this::told);
         redis.onRecovery(() -> {
             tell(null);
             return Flux.fromIterable(Map.copyOf(unsent).entrySet())
@@ -75,6 +85,17 @@ public final class RedisSharedAnswers implements SharedAnswers {
                     })
                     .then();
         });
+    }
+
+    // "<customer> <key>": the customer's copies are dropped here, then counted at the key for the update.
+    private void told(String message) {
+        int space = message.indexOf(' ');
+        String customerId = space < 0 ? message : message.substring(0, space);
+        tell(customerId);
+        if (space > 0) {
+            redis.eval(TOLD, List.of(message.substring(space + 1)), List.of(Long.toString(TOLD_WITHIN.toMillis() * 4)))
+                    .subscribe();
+        }
     }
 
     private void tell(String customerId) {
@@ -189,15 +210,31 @@ public final class RedisSharedAnswers implements SharedAnswers {
         List<String> keys = new ArrayList<>();
         keys.add(changes(customerId));
         keys.addAll(answerKeys);
-        List<String> args =
-                List.of(Long.toString(deadline.multipliedBy(2).toMillis()), redis.channel(INVALIDATIONS), customerId);
+        String toldKey = redis.key(customerId, "told", UUID.randomUUID().toString());
+        List<String> args = List.of(
+                Long.toString(deadline.multipliedBy(2).toMillis()),
+                redis.channel(INVALIDATIONS),
+                customerId + " " + toldKey);
         return redis.eval(INVALIDATE, keys, args)
-                .hasElement()
-                .doOnNext(sent -> {
-                    if (!sent) {
+                .doOnSuccess(receivers -> {
+                    if (receivers == null) {
                         unsent.put(customerId, answerKeys);
                     }
                 })
+                .flatMap(receivers -> everyoneTold(toldKey, receivers))
+                .then();
+    }
+
+    // Until every replica that received the message has dropped its copies (so that a portal that reads on
+    // another replica right after the update reads the new answer), within TOLD_WITHIN: one slower than that
+    // drops them a moment later.
+    private Mono<Void> everyoneTold(String toldKey, long receivers) {
+        return Flux.interval(Duration.ZERO, TOLD_POLL)
+                .onBackpressureDrop() // a look slower than the poll skips ticks
+                .concatMap(poll -> redis.get(toldKey).map(Long::parseLong).defaultIfEmpty(0L))
+                .filter(told -> told >= receivers)
+                .next()
+                .timeout(TOLD_WITHIN, Mono.empty())
                 .then();
     }
 }

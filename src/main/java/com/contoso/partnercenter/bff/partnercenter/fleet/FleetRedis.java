@@ -256,6 +256,7 @@ public final class FleetRedis implements HealthIndicator {
         }
         Instant sent = clock.instant();
         return Flux.interval(Duration.ZERO, FAILOVER_POLL)
+                .onBackpressureDrop() // a probe slower than the poll skips ticks
                 .concatMap(attempt -> redis.opsForValue()
                         .get(key("health"))
                         .timeout(timeout)
