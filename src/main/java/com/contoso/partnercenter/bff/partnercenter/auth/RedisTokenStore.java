@@ -287,18 +287,17 @@ public final class RedisTokenStore implements TokenStore {
         OAuth2AuthorizedClient client = held.client();
         return redis.eval(
                         COMPARE_AND_SET,
-                        List.of(key(client.getClientRegistration().getRegistrationId())),
+                        List.of(key(registrationId(client))),
                         List.of(payload(held), Long.toString(version(registrationId(client)))))
                 // 0: another replica's later tokens are stored; this replica takes them at its next look.
                 .doOnNext(version -> {
-                    unsaved.remove(client.getClientRegistration().getRegistrationId());
+                    unsaved.remove(registrationId(client));
                     if (version > 0) {
                         stored(client, version);
                     }
                 })
                 // No answer (Redis away): written once it is back.
-                .switchIfEmpty(Mono.fromRunnable(
-                        () -> unsaved.add(client.getClientRegistration().getRegistrationId())))
+                .switchIfEmpty(Mono.fromRunnable(() -> unsaved.add(registrationId(client))))
                 .then();
     }
 
@@ -368,16 +367,16 @@ public final class RedisTokenStore implements TokenStore {
      */
     @Override
     public <T> Mono<T> oneAtATime(String registrationId, Mono<T> work) {
-        // Redis lost a moment ago may be a failover: waited out, briefly, rather than forking the chain alone.
-        return redis.reachableWithin(failoverWait)
-                .then(Mono.defer(() -> redis.inTurn(new FleetRedis.Turn<>(
-                        redis.key(TOKENS, "lock", registrationId),
-                        lockFor,
-                        clock.instant().plus(lockFor),
-                        failoverWait, // the lock not taken because Redis did not answer: a failover, perhaps
-                        Mono.empty(),
-                        work,
-                        work))));
+        // Redis away, or not answering the lock, may be a failover: waited out, briefly, rather than forking the
+        // chain alone.
+        return Mono.defer(() -> redis.inTurn(new FleetRedis.Turn<>(
+                redis.key(TOKENS, "lock", registrationId),
+                lockFor,
+                clock.instant().plus(lockFor),
+                failoverWait,
+                Mono.empty(),
+                work,
+                work)));
     }
 
     @Override

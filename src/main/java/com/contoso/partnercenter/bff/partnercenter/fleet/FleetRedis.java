@@ -218,7 +218,7 @@ public final class FleetRedis implements HealthIndicator {
      * released because Redis was away (a failover: the promoted replica has the lock), it is released once Redis
      * is back, not left to hold the others back until its hold runs out.
      */
-    public void unlock(String key, String owner) {
+    private void unlock(String key, String owner) {
         eval(RELEASE, List.of(key), List.of(owner)).hasElement().subscribe(released -> {
             if (!released) {
                 unreleased.put(key, owner);
@@ -227,7 +227,7 @@ public final class FleetRedis implements HealthIndicator {
     }
 
     /** Whether someone holds the lock; false when Redis is away. */
-    public Mono<Boolean> locked(String key) {
+    private Mono<Boolean> locked(String key) {
         return run(template -> template.hasKey(key)).defaultIfEmpty(false);
     }
 
@@ -323,7 +323,7 @@ public final class FleetRedis implements HealthIndicator {
                 .subscribe();
     }
 
-    /** Opens the connection now, waiting at most the fleet timeout and a second for it. */
+    /** Asks Redis once, waiting at most the fleet timeout and a second: opens the connection at start, and is the health check's look. */
     void connect() {
         run(template -> template.opsForValue().get(key("health"))).block(timeout.plusSeconds(1));
     }
@@ -334,7 +334,7 @@ public final class FleetRedis implements HealthIndicator {
      */
     @Override
     public Health health() {
-        run(template -> template.opsForValue().get(key("health"))).block(timeout.plusSeconds(1));
+        connect();
         Instant since = awaySince;
         if (since == null) {
             return Health.up().withDetail("redis", "reachable").build();
