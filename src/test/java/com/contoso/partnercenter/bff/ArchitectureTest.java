@@ -77,6 +77,16 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("org.springframework.data.redis..", "io.lettuce..")
-            .because("fleet state goes through FleetRedis, where slot-safety, timeouts and failover handling live"
-                    + " once; a store says what it keeps, never how Redis is spoken to");
+            .because("fleet state goes through FleetState, whose Redis implementation is where slot-safety, timeouts"
+                    + " and failover handling live once; a store says what it keeps, never how Redis is spoken to");
+
+    @ArchTest
+    static final ArchRule storesAreBuiltOnTheStateNotOnRedis = noClasses()
+            .that()
+            .resideOutsideOfPackage("..bff.partnercenter.fleet..")
+            .should()
+            .dependOnClassesThat()
+            .haveSimpleName("RedisFleetState")
+            .because("every store is written once, against FleetState, and works the same in memory and in Redis;"
+                    + " FleetConfiguration alone chooses which");
 }

@@ -4,7 +4,7 @@ import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
 import com.contoso.partnercenter.bff.partnercenter.auth.RefreshTokenWatch;
 import com.contoso.partnercenter.bff.partnercenter.cache.ResponseCache;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.time.Duration;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -27,8 +26,8 @@ import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Puts the client's subsystems together. Their state ({@link ClientState}) is in this replica's memory, or, in
- * fleet mode (a {@link FleetRedis} exists), in Redis for every replica.
+ * Puts the client's subsystems together. Their state ({@link ClientState}) is built on the service's {@link
+ * FleetState}: this replica's memory, or, in fleet mode, Redis for every replica.
  */
 @Configuration(proxyBeanMethods = false)
 class PartnerCenterClientConfiguration {
@@ -39,14 +38,11 @@ class PartnerCenterClientConfiguration {
     @Bean
     ClientState clientState(
             PartnerCenterProperties properties,
-            ObjectProvider<FleetRedis> fleet,
-            ObjectProvider<TokenCipher> cipher,
-            ObjectProvider<FleetProperties> fleetProperties,
+            FleetState state,
+            TokenCipher cipher,
+            FleetProperties fleet,
             JsonMapper json) {
-        FleetRedis redis = fleet.getIfAvailable();
-        return redis == null
-                ? ClientState.alone(properties, CLOCK)
-                : ClientState.fleet(redis, cipher.getObject(), fleetProperties.getObject(), properties, json, CLOCK);
+        return ClientState.on(state, cipher, fleet, properties, json, CLOCK);
     }
 
     // Built from Boot's builder so the HTTP client metrics and tracing stay attached.

@@ -3,7 +3,8 @@ package com.contoso.partnercenter.bff.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import com.contoso.partnercenter.bff.partnercenter.fleet.RedisFleetState;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,9 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ReactiveValueOperations;
 import reactor.core.publisher.Mono;
 
-/** Redis lost and found, as the fleet's stores see it through FleetRedis. */
+/** Redis lost and found, as the fleet's stores see it through RedisFleetState. */
 @ExtendWith(OutputCaptureExtension.class)
 class FleetRedisTest {
 
@@ -28,17 +30,29 @@ class FleetRedisTest {
      */
     @Test
     void aLateAnswerToACommandSentBeforeTheLossIsNoRecovery(CapturedOutput output) {
-        var fleet = new FleetRedis(
-                new ReactiveStringRedisTemplate(redis.connections()),
+        var answers = new java.util.concurrent.LinkedBlockingQueue<Mono<String>>();
+        answers.add(Mono.never()); // times out at 300 ms: lost
+        answers.add(Mono.delay(Duration.ofMillis(280)).thenReturn("late")); // sent before the loss, answers after it
+        var fleet = new RedisFleetState(
+                new ReactiveStringRedisTemplate(redis.connections()) {
+                    @Override
+                    public ReactiveValueOperations<String, String> opsForValue() {
+                        ReactiveValueOperations<String, String> real = super.opsForValue();
+                        return (ReactiveValueOperations<String, String>) Proxy.newProxyInstance(
+                                getClass().getClassLoader(),
+                                new Class<?>[] {ReactiveValueOperations.class},
+                                (proxy, method, args) ->
+                                        method.getName().equals("get") ? answers.poll() : method.invoke(real, args));
+                    }
+                },
                 new FleetProperties(null, "fleet-redis-test:", Duration.ofMillis(300), Duration.ofSeconds(3)),
                 Clock.systemUTC());
         var recoveries = new AtomicInteger();
         fleet.onRecovery(() -> Mono.fromRunnable(recoveries::incrementAndGet));
 
-        var lost = fleet.run(template -> Mono.never()).toFuture(); // times out at 300 ms: lost
+        var lost = fleet.get("fleet-redis-test:{a}").toFuture();
         Mono.delay(Duration.ofMillis(100)).block();
-        var late = fleet.run(template -> Mono.delay(Duration.ofMillis(280)).thenReturn("late"))
-                .toFuture(); // sent before the loss, answers after it
+        var late = fleet.get("fleet-redis-test:{b}").toFuture();
         assertThat(lost.join()).isNull();
         assertThat(fleet.isAway()).isTrue();
         assertThat(late.join()).isEqualTo("late");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import com.contoso.partnercenter.bff.partnercenter.fleet.RedisFleetState;
+import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.QuotaProperties;
-import com.contoso.partnercenter.bff.partnercenter.throttle.RedisQuota;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,20 +25,19 @@ class RedisQuotaTest {
     @RegisterExtension
     static RedisServer redis = RedisServer.perClass();
 
-    static RedisQuota replica(String prefix) {
+    static Quota replica(String prefix) {
         return replica(prefix, 5);
     }
 
-    static RedisQuota replica(String prefix, int perMinute) {
-        var fleet = new FleetRedis(
+    static Quota replica(String prefix, int perMinute) {
+        var fleet = new RedisFleetState(
                 new ReactiveStringRedisTemplate(redis.connections()),
                 new FleetProperties(null, prefix, Duration.ofMillis(500), Duration.ofSeconds(3)),
                 Clock.systemUTC());
-        return new RedisQuota(
-                new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(perMinute))), fleet);
+        return new Quota(new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(perMinute))), fleet);
     }
 
-    static String take(RedisQuota quota) {
+    static String take(Quota quota) {
         return quota.acquire(Operation.VALIDATION_CODES, Duration.ZERO)
                 .thenReturn("taken")
                 .onErrorResume(
@@ -48,8 +47,8 @@ class RedisQuotaTest {
 
     @Test
     void twoReplicasDrawFromOneBucket() throws InterruptedException {
-        RedisQuota first = replica("quota-test:");
-        RedisQuota second = replica("quota-test:");
+        Quota first = replica("quota-test:");
+        Quota second = replica("quota-test:");
 
         List<String> taken = IntStream.range(0, 10)
                 .mapToObj(i -> take(i % 2 == 0 ? first : second))
@@ -64,11 +63,11 @@ class RedisQuotaTest {
     /** An operator raises the quota and rolls the pods: the new replicas count to the new quota at once. */
     @Test
     void aChangedQuotaTakesEffect() throws InterruptedException {
-        RedisQuota before = replica("changed-quota-test:", 5);
+        Quota before = replica("changed-quota-test:", 5);
         IntStream.range(0, 5).forEach(i -> assertThat(take(before)).isEqualTo("taken"));
         assertThat(take(before)).isEqualTo(FailureKind.QUOTA_EXHAUSTED.name());
 
-        RedisQuota after = replica("changed-quota-test:", 20);
+        Quota after = replica("changed-quota-test:", 20);
         List<String> taken = IntStream.range(0, 20).mapToObj(i -> take(after)).toList();
 
         assertThat(taken).containsOnly("taken");
@@ -81,12 +80,11 @@ class RedisQuotaTest {
     @Test
     void aReplicaStandingInForRedisSpendsWhatItHasLeftOnly() {
         try (RedisServer own = RedisServer.start()) {
-            var fleet = new FleetRedis(
+            var fleet = new RedisFleetState(
                     new ReactiveStringRedisTemplate(own.connections()),
                     new FleetProperties(null, "stand-in-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
                     Clock.systemUTC());
-            var quota = new RedisQuota(
-                    new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(5))), fleet);
+            var quota = new Quota(new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(5))), fleet);
             IntStream.range(0, 4).forEach(i -> assertThat(take(quota)).isEqualTo("taken"));
 
             own.stop();

@@ -2,10 +2,9 @@ package com.contoso.partnercenter.bff.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.contoso.partnercenter.bff.partnercenter.cache.RedisSharedAnswers;
 import com.contoso.partnercenter.bff.partnercenter.cache.SharedAnswers;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import com.contoso.partnercenter.bff.partnercenter.fleet.RedisFleetState;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
@@ -41,11 +40,11 @@ class RedisSharedAnswersTest {
     }
 
     static SharedAnswers replica(ReactiveStringRedisTemplate template, Duration deadline) {
-        var fleet = new FleetRedis(
+        var fleet = new RedisFleetState(
                 template,
                 new FleetProperties(null, "answers-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
                 Clock.systemUTC());
-        return new RedisSharedAnswers(fleet, JsonMapper.shared(), deadline, Clock.systemUTC());
+        return new SharedAnswers(fleet, JsonMapper.shared(), deadline, Clock.systemUTC());
     }
 
     /**

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.partnercenter.auth.AuthProperties;
 import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
-import com.contoso.partnercenter.bff.partnercenter.auth.RedisTokenStore;
+import com.contoso.partnercenter.bff.partnercenter.auth.TokenStore;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetRedis;
+import com.contoso.partnercenter.bff.partnercenter.fleet.RedisFleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import java.net.URI;
@@ -59,12 +59,12 @@ class RedisTokenStoreTest {
     }
 
     /** A replica as EntraIdTokens sets it up: the configured refresh token, with no access token yet. */
-    RedisTokenStore replica(Clock clock) {
-        var fleet = new FleetRedis(
+    TokenStore replica(Clock clock) {
+        var fleet = new RedisFleetState(
                 new ReactiveStringRedisTemplate(redis.connections()),
                 new FleetProperties(KEY, "tokens-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
                 clock);
-        var store = new RedisTokenStore(
+        var store = new TokenStore(
                 fleet,
                 new TokenCipher(KEY),
                 registrations,
@@ -86,21 +86,21 @@ class RedisTokenStoreTest {
                 new OAuth2RefreshToken(refresh, now));
     }
 
-    static String refreshToken(RedisTokenStore store) {
+    static String refreshToken(TokenStore store) {
         OAuth2AuthorizedClient client =
                 store.loadAuthorizedClient(APP_USER, "partner-center-bff").block();
         return client.getRefreshToken().getTokenValue();
     }
 
-    static void save(RedisTokenStore store, OAuth2AuthorizedClient client) {
+    static void save(TokenStore store, OAuth2AuthorizedClient client) {
         store.saveAuthorizedClient(client, UsernamePasswordAuthenticationToken.unauthenticated("bff", null))
                 .block();
     }
 
     @Test
     void aReplicaWhoseClockRunsAheadCannotReplaceNewerTokensWithOlderOnes() {
-        RedisTokenStore a = replica(Clock.systemUTC());
-        RedisTokenStore b = replica(Clock.offset(Clock.systemUTC(), Duration.ofHours(1)));
+        TokenStore a = replica(Clock.systemUTC());
+        TokenStore b = replica(Clock.offset(Clock.systemUTC(), Duration.ofHours(1)));
         assertThat(refreshToken(a)).isEqualTo("configured-refresh-token");
         save(a, tokens("access-1", "refresh-1"));
         assertThat(refreshToken(b)).isEqualTo("refresh-1");
@@ -116,13 +116,13 @@ class RedisTokenStoreTest {
 
     @Test
     void aRedisThatLostEverythingGetsTheChainBackNotTheConfiguredToken() {
-        RedisTokenStore running = replica(Clock.systemUTC());
+        TokenStore running = replica(Clock.systemUTC());
         refreshToken(running);
         save(running, tokens("access-1", "refresh-1"));
         save(running, tokens("access-2", "refresh-2"));
 
         assertThat(redis.command("FLUSHALL")).isEqualTo("+OK"); // Redis restarted empty
-        RedisTokenStore started = replica(Clock.systemUTC());
+        TokenStore started = replica(Clock.systemUTC());
         assertThat(refreshToken(started))
                 .as("nothing else is stored yet: its own configured token")
                 .isEqualTo("configured-refresh-token");
@@ -136,17 +136,17 @@ class RedisTokenStoreTest {
 
     @Test
     void aNewConsentReplacesTheChainOnce() {
-        RedisTokenStore running = replica(Clock.systemUTC());
+        TokenStore running = replica(Clock.systemUTC());
         refreshToken(running);
         save(running, tokens("access-1", "refresh-1"));
 
-        RedisTokenStore consented = replica(Clock.systemUTC());
+        TokenStore consented = replica(Clock.systemUTC());
         consented.seed(tokens("none", "new-consent-token"));
         assertThat(refreshToken(consented)).isEqualTo("new-consent-token");
         assertThat(refreshToken(running)).isEqualTo("new-consent-token");
 
         save(running, tokens("access-2", "refresh-from-new-consent"));
-        RedisTokenStore anotherPod = replica(Clock.systemUTC());
+        TokenStore anotherPod = replica(Clock.systemUTC());
         anotherPod.seed(tokens("none", "new-consent-token"));
         assertThat(refreshToken(anotherPod))
                 .as("a consent seen before is older than the chain that grew from it")

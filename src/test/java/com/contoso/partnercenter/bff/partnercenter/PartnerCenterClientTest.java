@@ -21,6 +21,9 @@ import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheProperties;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
+import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
+import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleProperties;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleScope;
 import com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification;
@@ -135,7 +138,12 @@ class PartnerCenterClientTest {
                 Map.of());
         // The subsystems as the configuration puts them together for one replica alone.
         var configuration = new PartnerCenterClientConfiguration();
-        ClientState alone = ClientState.alone(properties, Clock.systemUTC());
+        ClientState alone = configuration.clientState(
+                properties,
+                new InMemoryFleetState("client-test:", Clock.systemUTC()),
+                TokenCipher.ofThisReplica(),
+                new FleetProperties(null, "client-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
+                JsonMapper.shared());
         EntraIdTokens tokens = configuration.entraIdTokens(WebClient.builder(), properties, alone);
         return configuration.partnerCenterClient(
                 WebClient.builder(),

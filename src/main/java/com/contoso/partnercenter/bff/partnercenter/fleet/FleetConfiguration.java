@@ -16,10 +16,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * Fleet mode: which it is, said once at the start, and, only when it is on, its infrastructure: Spring Boot's
- * Lettuce client made to fail fast while Redis is away (commands are refused at once instead of queued) and to
- * find it again within a second; the fleet's Redis as the shared stores use it; and the key that encrypts
- * tokens at rest, which startup refuses to go without.
+ * Fleet mode: which it is, said once at the start, and the one place where the service's {@link FleetState} is
+ * chosen. On, Redis for every replica: Spring Boot's Lettuce client made to fail fast while Redis is away
+ * (commands are refused at once instead of queued) and to find it again within a second, and the key that
+ * encrypts tokens at rest, which startup refuses to go without. Off, this replica's memory.
  */
 @Configuration(proxyBeanMethods = false)
 public class FleetConfiguration {
@@ -55,15 +55,31 @@ public class FleetConfiguration {
             return new TokenCipher(fleet.tokenKey());
         }
 
-        /** Also the {@code fleet} health component. */
+        /** The service's state in Redis, for every replica; also the {@code fleet} health component (its name). */
         @Bean
-        FleetRedis fleet(FleetMode mode, ReactiveStringRedisTemplate redis, FleetProperties fleet) {
-            var shared = new FleetRedis(redis, fleet, Clock.systemUTC());
+        RedisFleetState fleet(FleetMode mode, ReactiveStringRedisTemplate redis, FleetProperties fleet) {
+            var shared = new RedisFleetState(redis, fleet, Clock.systemUTC());
             // Lettuce connects on first use; through Sentinel (ask the sentinels, then the master) a cold replica
             // took over a second, inside its first requests' deadline. Connected here, within the fleet timeout:
             // a Redis away at startup is only the usual one line, and the replica starts all the same.
             shared.connect();
             return shared;
+        }
+    }
+
+    /** A replica alone: its state in its memory, and its tokens there under a key of its own. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(FleetMode.Off.class)
+    static class Alone {
+
+        @Bean
+        TokenCipher tokenCipher() {
+            return TokenCipher.ofThisReplica();
+        }
+
+        @Bean
+        InMemoryFleetState fleetState(FleetProperties fleet) {
+            return new InMemoryFleetState(fleet.keyPrefix(), Clock.systemUTC());
         }
     }
 }

@@ -151,4 +151,13 @@ public record FleetMode(boolean on, String topology) {
                     : ConditionOutcome.noMatch("no Redis configured");
         }
     }
+
+    /** For the beans that stand in for the fleet's when fleet mode is off. */
+    public static final class Off extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            ConditionOutcome on = new On().getMatchOutcome(context, metadata);
+            return new ConditionOutcome(!on.isMatch(), on.getConditionMessage());
+        }
+    }
 }

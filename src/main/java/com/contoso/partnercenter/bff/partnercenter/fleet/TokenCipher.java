@@ -33,6 +33,13 @@ public final class TokenCipher {
         this.fingerprintKey = new SecretKeySpec(bytes, "HmacSHA256");
     }
 
+    /** A key of this replica's own, for tokens kept in its memory only: it never leaves the process. */
+    public static TokenCipher ofThisReplica() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return new TokenCipher(Base64.getEncoder().encodeToString(key));
+    }
+
     private static byte[] decode(String base64Key) {
         String action = "Set " + PROPERTY + " (PARTNER_CENTER_FLEET_TOKEN_KEY) to the same 32 random bytes, base64,"
                 + " on every replica, for example the output of: openssl rand -base64 32";

@@ -1,17 +1,67 @@
 package com.contoso.partnercenter.bff.partnercenter.throttle;
 
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
+import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import java.time.Instant;
 import reactor.core.publisher.Mono;
 
-/** Where closed throttle gates are kept: this replica's memory, or the fleet's Redis. */
-public interface GateStore {
+/**
+ * Where closed throttle gates are kept: in the fleet's state, so that a 429 seen by one replica closes the gate
+ * on all of them. Gates this replica knows closed are answered from its memory; the others are looked up in the
+ * state once per attempt. With the state away, each replica keeps its own gates.
+ */
+public final class GateStore {
+
+    private final FleetState state;
+    private final InMemoryFleetState known;
+
+    public GateStore(FleetState state) {
+        this.state = state;
+        this.known = state.standIn();
+    }
 
     /** When the gate opens again; empty when it is open. */
-    Mono<Instant> closedUntil(String gate);
+    public Mono<Instant> closedUntil(String gate) {
+        String key = key(gate);
+        return known.get(key)
+                .switchIfEmpty(Mono.defer(() -> {
+                    if (!state.reachesOtherReplicas()) {
+                        return Mono.empty(); // this replica's memory is all there is
+                    }
+                    return state.get(key).flatMap(until -> {
+                        Instant at = epochMillis(until);
+                        return at == null
+                                ? Mono.empty()
+                                : known.keepLater(key, at).then(known.get(key));
+                    });
+                }))
+                // Known here only while closed: an entry of the memory goes when its instant has passed.
+                .mapNotNull(GateStore::epochMillis);
+    }
+
+    private static Instant epochMillis(String value) {
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(value));
+        } catch (NumberFormatException unreadable) {
+            return null; // not this service's (another version's?): the gate is open here
+        }
+    }
 
     /** Closes the gate until {@code until}; a gate already closed for longer stays so. */
-    void close(String gate, Instant until);
+    public void close(String gate, Instant until) {
+        String key = key(gate);
+        known.keepLater(key, until).subscribe();
+        if (state.reachesOtherReplicas()) {
+            state.keepLater(key, until).subscribe();
+        }
+    }
 
     /** How many gates whose names start with {@code prefix} this replica knows to be closed now. */
-    long closedNow(String prefix);
+    public long closedNow(String prefix) {
+        return known.count(state.groupsStartingWith("gate:" + prefix));
+    }
+
+    private String key(String gate) {
+        return state.key("gate:" + gate);
+    }
 }

@@ -12,6 +12,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.TestClock;
+import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
+import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,6 +30,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The refresh token's lifetime as an operator sees it: the gauge, the health component, the keep-alive, the WARN lines. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -42,7 +45,7 @@ class RefreshTokenWatchTest {
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     TestClock clock = new TestClock(Instant.now());
-    LocalTokenStore store = new LocalTokenStore(clock);
+    TokenStore store;
     EntraIdTokens tokens;
 
     RefreshTokenWatch watch(Duration keepAlive, Duration lifetime) {
@@ -56,6 +59,14 @@ class RefreshTokenWatchTest {
                 Duration.ofSeconds(5),
                 keepAlive,
                 lifetime);
+        store = new TokenStore(
+                new InMemoryFleetState("refresh-token-watch-test:", clock),
+                TokenCipher.ofThisReplica(),
+                EntraIdTokens.registrations(auth),
+                JsonMapper.shared(),
+                clock,
+                Duration.ofSeconds(12),
+                Duration.ZERO);
         tokens = new EntraIdTokens(auth, WebClient.builder().build(), EntraIdTokens.registrations(auth), store, clock);
         return new RefreshTokenWatch(tokens, auth, meters, clock);
     }

@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -22,175 +22,197 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * The fleet's Redis, as every shared store uses it: a command that fails or takes longer than
- * {@code partner-center.fleet.timeout} answers nothing instead, and the caller goes on with its own memory.
- * Redis is never a reason for a 5xx. Losing it is logged once and finding it again once; in between, commands
- * are skipped without waiting, but for one probe a second. Whoever keeps state that may have missed changes
- * while Redis was away is told when it is back.
+ * The fleet's state in Redis, for every replica: each operation one command or one Lua script on the keys of
+ * one group. A command that fails or takes longer than {@code partner-center.fleet.timeout} answers nothing
+ * instead, and the caller goes on with its own memory ({@link #standIn()}). Redis is never a reason for a 5xx.
+ * Losing it is logged once and finding it again once; in between, commands are skipped without waiting, but for
+ * one probe a second. Whoever keeps state that may have missed changes while Redis was away is told when it is
+ * back.
  */
-public final class FleetRedis implements HealthIndicator {
+public final class RedisFleetState extends FleetState implements HealthIndicator {
 
-    private static final Logger log = LoggerFactory.getLogger(FleetRedis.class);
+    private static final Logger log = LoggerFactory.getLogger(RedisFleetState.class);
     private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
-    private static final Duration POLL = Duration.ofMillis(25);
-    private static final int TURNS = 3;
     private static final Duration FAILOVER_POLL = Duration.ofMillis(100);
-    private static final Script RELEASE = script("""
+    private static final RedisScript<Long> RELEASE = script("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
             return 0
             """);
+    private static final RedisScript<Long> PUT_UNLESS_COUNTED = script("""
+            if (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] then return 0 end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return 1
+            """);
+    // The later of two instants (epoch ms), dropped by Redis when it has passed (Redis 7: PXAT).
+    private static final RedisScript<Long> KEEP_LATER = script("""
+            local current = tonumber(redis.call('GET', KEYS[1]) or '')
+            if (not current) or current < tonumber(ARGV[1]) then
+              redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
+            end
+            return 1
+            """);
+    // A versioned value is stored as "<version>:<value>".
+    private static final RedisScript<Long> COMPARE_AND_SET = script("""
+            local current = redis.call('GET', KEYS[1])
+            local version = 0
+            if current then version = tonumber(string.match(current, '^(%d+):')) or 0 end
+            if current and version ~= 0 and version > tonumber(ARGV[2]) then return 0 end
+            local next = math.max(version, tonumber(ARGV[2])) + 1
+            redis.call('SET', KEYS[1], next .. ':' .. ARGV[1])
+            return next
+            """);
+    private static final RedisScript<Long> PUT_IF_FIRST_SEEN = script("""
+            if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return -1 end
+            local current = redis.call('GET', KEYS[1])
+            if not current then
+              redis.call('SET', KEYS[1], '0:' .. ARGV[1])
+              return 0
+            end
+            local version = (tonumber(string.match(current, '^(%d+):')) or 0) + 1
+            redis.call('SET', KEYS[1], version .. ':' .. ARGV[1])
+            return version
+            """);
+    private static final RedisScript<Long> INCREMENT = script("""
+            local count = redis.call('INCR', KEYS[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return count
+            """);
+    // KEYS[1]: the counter; ARGV: the interval between turns (ms), the burst, the longest wait (ms). Read on
+    // Redis's clock, so the replicas' clocks do not matter. Returns the wait before the taken turn (0: now), or
+    // minus the time until one is free when that is too long.
+    private static final RedisScript<Long> TAKE_TURN = script("""
+            local time = redis.call('TIME')
+            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            local interval = tonumber(ARGV[1])
+            local full = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if full < now then full = now end
+            local wait = full + interval - interval * tonumber(ARGV[2]) - now
+            if wait > tonumber(ARGV[3]) then return -math.max(1, math.ceil(wait)) end
+            redis.call('SET', KEYS[1], string.format('%.3f', full + interval), 'PX', math.ceil(full + interval - now))
+            return math.max(0, math.ceil(wait))
+            """);
 
     private final ReactiveStringRedisTemplate redis;
-    private final String prefix;
     private final Duration timeout;
-    private final Clock clock;
+    private final InMemoryFleetState standIn;
     private final List<Supplier<Mono<Void>>> onRecovery = new CopyOnWriteArrayList<>();
     private final Map<String, String> unreleased = new ConcurrentHashMap<>();
     private volatile Instant awaySince;
     private volatile Instant nextProbe = Instant.MIN;
     private volatile String lastFailure;
 
-    public FleetRedis(ReactiveStringRedisTemplate redis, FleetProperties properties, Clock clock) {
+    public RedisFleetState(ReactiveStringRedisTemplate redis, FleetProperties properties, Clock clock) {
+        super(properties.keyPrefix(), clock);
         this.redis = redis;
-        this.prefix = properties.keyPrefix();
         this.timeout = properties.timeout();
-        this.clock = clock;
+        this.standIn = new InMemoryFleetState(properties.keyPrefix(), clock);
     }
 
-    /**
-     * A key of this service: the fleet's prefix, the group in braces, then the parts, joined by colons, as in
-     * {@code partner-center-bff:{tokens}:partner-center-app-user}. The braces are Redis Cluster's hash tag: every
-     * key of a group lives in one slot, so a script or a multi-key command on the keys of one group (one customer,
-     * one token chain, one gate) works on a cluster as on one Redis.
-     */
-    public String key(String group, String... parts) {
-        String key = prefix + "{" + group + "}";
-        return parts.length == 0 ? key : key + ":" + String.join(":", parts);
+    @Override
+    public boolean reachesOtherReplicas() {
+        return true;
     }
 
-    /** A channel of this service: pub/sub channels are the cluster's, in no slot. */
-    public String channel(String name) {
-        return prefix + name;
+    @Override
+    public InMemoryFleetState standIn() {
+        return standIn;
     }
 
-    /** A Lua script of a store, run in Redis in one step on keys of one group; it answers a number. */
-    public record Script(RedisScript<Long> lua) {}
-
-    public static Script script(String lua) {
-        return new Script(RedisScript.of(lua, Long.class));
+    private static RedisScript<Long> script(String lua) {
+        return RedisScript.of(lua, Long.class);
     }
 
-    /** A script on keys of one group ({@link #key}); its answer, or empty as {@link #run} says. */
-    public Mono<Long> eval(Script script, List<String> keys, List<String> args) {
-        return run(
-                template -> template.execute(script.lua(), oneGroup(keys), args).next());
+    private Mono<Long> eval(RedisScript<Long> script, List<String> keys, String... args) {
+        return run(template ->
+                template.execute(script, oneGroup(keys), List.of(args)).next());
     }
 
-    /** The value at {@code key}; empty when there is none, and as {@link #run} says. */
-    public Mono<String> get(String key) {
-        return run(template -> template.opsForValue().get(key));
-    }
-
-    /** What Redis holds at {@code key}: a value or none; empty only as {@link #run} says (Redis did not answer). */
+    @Override
     public Mono<Optional<String>> find(String key) {
         return run(template -> template.opsForValue().get(key).map(Optional::of).defaultIfEmpty(Optional.empty()));
     }
 
-    /** The values at keys of one group, null for none; empty as {@link #run} says. */
+    @Override
     public Mono<List<String>> getAll(List<String> keys) {
         return run(template -> template.opsForValue().multiGet(oneGroup(keys)));
     }
 
-    /** Adds members to the set at {@code key}; empty as {@link #run} says. */
+    @Override
+    public Mono<Boolean> delete(List<String> keys) {
+        return run(template -> template.delete(oneGroup(keys).toArray(String[]::new)))
+                .map(deleted -> true);
+    }
+
+    @Override
+    public Mono<Boolean> putUnlessCounted(String key, String value, Duration ttl, String counterKey, String seen) {
+        return eval(PUT_UNLESS_COUNTED, List.of(key, counterKey), value, Long.toString(ttl.toMillis()), seen)
+                .map(kept -> kept == 1);
+    }
+
+    @Override
+    public Mono<Boolean> keepLater(String key, Instant until) {
+        return eval(KEEP_LATER, List.of(key), Long.toString(until.toEpochMilli()))
+                .map(kept -> true);
+    }
+
+    @Override
+    public Mono<Optional<Versioned>> findVersioned(String key) {
+        return find(key).map(stored -> stored.flatMap(RedisFleetState::versioned));
+    }
+
+    // "<version>:<value>"; a value in another form is no version of this service's: as if there were none.
+    private static Optional<Versioned> versioned(String stored) {
+        int colon = stored.indexOf(':');
+        try {
+            return Optional.of(new Versioned(Long.parseLong(stored.substring(0, colon)), stored.substring(colon + 1)));
+        } catch (RuntimeException unreadable) {
+            return Optional.of(new Versioned(0, stored));
+        }
+    }
+
+    @Override
+    public Mono<Long> compareAndSet(String key, String value, long replaces) {
+        return eval(COMPARE_AND_SET, List.of(key), value, Long.toString(replaces));
+    }
+
+    @Override
+    public Mono<Long> putIfFirstSeen(String key, String value, String seenKey, String member) {
+        return eval(PUT_IF_FIRST_SEEN, List.of(key, seenKey), value, member);
+    }
+
+    @Override
     public Mono<Long> addToSet(String key, String... members) {
         return run(template -> template.opsForSet().add(key, members));
     }
 
-    // A programming error, not Redis's, when they are not: the keys would fall in different slots of a cluster.
-    private List<String> oneGroup(List<String> keys) {
-        String group = group(keys.get(0));
-        for (String key : keys) {
-            if (!group.equals(group(key))) {
-                throw new IllegalArgumentException("keys of one command in different groups: " + keys);
-            }
-        }
-        return keys;
+    @Override
+    public Mono<Long> increment(String key, Duration ttl) {
+        return eval(INCREMENT, List.of(key), Long.toString(ttl.toMillis()));
     }
 
-    private String group(String key) {
-        int open = key.indexOf('{', prefix.length());
-        int close = key.indexOf('}', open + 1);
-        return open < 0 || close < 0 ? key : key.substring(open + 1, close);
+    @Override
+    public Mono<Duration> takeTurn(String key, Duration interval, int burst, Duration maxWait) {
+        return eval(
+                        TAKE_TURN,
+                        List.of(key),
+                        String.format(Locale.ROOT, "%.3f", interval.toNanos() / 1e6),
+                        Integer.toString(burst),
+                        Long.toString(maxWait.toMillis()))
+                .map(Duration::ofMillis);
     }
 
-    /**
-     * {@code work} for the fleet, one replica at a time: under the lock at {@code lock} (held at most {@code
-     * holdAtMost}, should its holder die). While another replica holds it, this one waits: {@code meanwhile} is
-     * looked at every poll and its answer (the holder's result, once kept) ends the wait; a freed lock is taken in
-     * turn. A lock still held after a few turns, or past {@code waitUntil}, no longer holds this replica back:
-     * {@code alone} runs without it. With Redis away, {@code work} runs alone at once; or, with a positive {@code
-     * awayWait}, once Redis is back (a failover), or after that long.
-     */
-    public record Turn<T>(
-            String lock,
-            Duration holdAtMost,
-            Instant waitUntil,
-            Duration awayWait,
-            Mono<T> meanwhile,
-            Mono<T> work,
-            Mono<T> alone) {}
-
-    /** The {@link Turn}'s work, done for the fleet one replica at a time. */
-    public <T> Mono<T> inTurn(Turn<T> turn) {
-        return turn(turn, 1);
+    @Override
+    public Mono<Long> publish(String channel, String message) {
+        return run(template -> template.convertAndSend(channel, message));
     }
 
-    private <T> Mono<T> turn(Turn<T> turn, int round) {
-        String owner = UUID.randomUUID().toString();
-        return run(template -> template.opsForValue().setIfAbsent(turn.lock(), owner, turn.holdAtMost()))
-                .map(taken -> taken ? Taken.MINE : Taken.HELD)
-                .defaultIfEmpty(Taken.UNKNOWN)
-                .flatMap(taken -> switch (taken) {
-                    case MINE -> turn.work().doFinally(signal -> unlock(turn.lock(), owner));
-                    case HELD ->
-                        whileHeld(turn.lock(), turn.waitUntil(), turn.meanwhile())
-                                .switchIfEmpty(Mono.defer(() -> round < TURNS ? turn(turn, round + 1) : turn.alone()));
-                    // Redis did not answer: a failover may be under way.
-                    case UNKNOWN ->
-                        round < TURNS && !turn.awayWait().isZero()
-                                ? reachableWithin(turn.awayWait())
-                                        .flatMap(back -> back ? turn(turn, round + 1) : turn.work())
-                                : turn.work();
-                });
-    }
-
-    private enum Taken {
-        MINE,
-        HELD,
-        UNKNOWN
-    }
-
-    // The holder's result as soon as there is one; empty once the lock is free without one, or at waitUntil.
-    private <T> Mono<T> whileHeld(String lock, Instant waitUntil, Mono<T> meanwhile) {
-        long polls = Math.max(0, Duration.between(clock.instant(), waitUntil).toMillis() / POLL.toMillis());
-        return meanwhile
-                .switchIfEmpty(Mono.defer(
-                        () -> locked(lock).flatMap(held -> held ? Mono.error(StillHeld.INSTANCE) : Mono.<T>empty())))
-                .retryWhen(Retry.fixedDelay(polls, POLL).filter(failure -> failure == StillHeld.INSTANCE))
-                .onErrorResume(failure -> Mono.empty());
-    }
-
-    /** Another replica still holds the lock: look again shortly. */
-    private static final class StillHeld extends RuntimeException {
-        static final StillHeld INSTANCE = new StillHeld();
-
-        private StillHeld() {
-            super(null, null, false, false);
-        }
+    @Override
+    Mono<Boolean> lock(String key, String owner, Duration holdAtMost) {
+        return run(template -> template.opsForValue().setIfAbsent(key, owner, holdAtMost));
     }
 
     /** The command's answer; empty when it has none, and when Redis is away or too slow. */
-    public <T> Mono<T> run(Function<ReactiveStringRedisTemplate, Mono<T>> command) {
+    private <T> Mono<T> run(Function<ReactiveStringRedisTemplate, Mono<T>> command) {
         return Mono.defer(() -> {
             if (skipping()) {
                 return Mono.empty();
@@ -218,20 +240,22 @@ public final class FleetRedis implements HealthIndicator {
      * released because Redis was away (a failover: the promoted replica has the lock), it is released once Redis
      * is back, not left to hold the others back until its hold runs out.
      */
-    private void unlock(String key, String owner) {
-        eval(RELEASE, List.of(key), List.of(owner)).hasElement().subscribe(released -> {
+    @Override
+    void unlock(String key, String owner) {
+        eval(RELEASE, List.of(key), owner).hasElement().subscribe(released -> {
             if (!released) {
                 unreleased.put(key, owner);
             }
         });
     }
 
-    /** Whether someone holds the lock; false when Redis is away. */
-    private Mono<Boolean> locked(String key) {
+    @Override
+    Mono<Boolean> locked(String key) {
         return run(template -> template.hasKey(key)).defaultIfEmpty(false);
     }
 
     /** Messages on a channel, for as long as the service runs: the subscription comes back when Redis does. */
+    @Override
     public Flux<String> listen(String channel) {
         return Flux.defer(() -> redis.listenToChannel(channel))
                 .map(message -> message.getMessage())
@@ -250,6 +274,7 @@ public final class FleetRedis implements HealthIndicator {
      * false): for work that should rather wait out a failover (Sentinel promoting a replica takes seconds) than
      * be done by each replica alone.
      */
+    @Override
     public Mono<Boolean> reachableWithin(Duration within) {
         if (awaySince == null) {
             return Mono.just(true);
@@ -277,11 +302,13 @@ public final class FleetRedis implements HealthIndicator {
      * Runs when Redis is reachable again after it was lost, for state that may have missed changes meanwhile;
      * one action after the other.
      */
+    @Override
     public void onRecovery(Supplier<Mono<Void>> action) {
         onRecovery.add(action);
     }
 
     /** Whether the last command failed to reach Redis. */
+    @Override
     public boolean isAway() {
         return awaySince != null;
     }

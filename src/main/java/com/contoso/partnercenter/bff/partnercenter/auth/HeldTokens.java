@@ -1,55 +1,35 @@
 package com.contoso.partnercenter.bff.partnercenter.auth;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import reactor.core.publisher.Mono;
 
 /**
- * The tokens in this replica's memory. A rotated refresh token replaces the old one at once; a refresh token
- * Entra ID refused is forgotten, so it is not sent again, until a newer one comes.
+ * This replica's copy of its tokens, what every call uses while it is good. A rotated refresh token replaces the
+ * old one at once; a refresh token Entra ID refused is forgotten, so it is not sent again, until a newer one
+ * comes.
  */
-public final class LocalTokenStore implements TokenStore {
+final class HeldTokens {
 
     /** One registration's tokens and the refresh token's age. */
     record Held(OAuth2AuthorizedClient client, Instant refreshIssuedAt) {}
 
     private final Map<String, Held> held = new ConcurrentHashMap<>();
-    private final Clock clock;
     private volatile Instant refreshTokenIssuedAt;
 
-    public LocalTokenStore(Clock clock) {
-        this.clock = clock;
-    }
-
-    @Override
-    public void seed(OAuth2AuthorizedClient configured) {
+    void seed(OAuth2AuthorizedClient configured) {
         held.put(configured.getClientRegistration().getRegistrationId(), new Held(configured, null));
     }
 
-    @Override
-    public OAuth2AuthorizedClient held(String registrationId) {
+    OAuth2AuthorizedClient held(String registrationId) {
         Held current = held.get(registrationId);
         return current == null ? null : current.client();
     }
 
     Held current(String registrationId) {
         return held.get(registrationId);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T extends OAuth2AuthorizedClient> Mono<T> loadAuthorizedClient(String registrationId, String principal) {
-        return Mono.fromSupplier(() -> (T) held(registrationId));
-    }
-
-    @Override
-    public Mono<Void> saveAuthorizedClient(OAuth2AuthorizedClient client, Authentication principal) {
-        return Mono.fromRunnable(() -> keep(client, clock.instant()));
     }
 
     /** Keeps tokens just obtained; returns what was kept. */
@@ -80,27 +60,11 @@ public final class LocalTokenStore implements TokenStore {
         }
     }
 
-    /**
-     * Spring drops tokens Entra ID refused ({@code invalid_grant}): the refresh token is not sent again. The next
-     * call then answers at once that there is no token, until a new consent brings a new one.
-     */
-    @Override
-    public Mono<Void> removeAuthorizedClient(String registrationId, String principal) {
-        return Mono.fromRunnable(() -> held.remove(registrationId));
+    void remove(String registrationId) {
+        held.remove(registrationId);
     }
 
-    @Override
-    public <T> Mono<T> oneAtATime(String registrationId, Mono<T> work) {
-        return work; // one replica: EntraIdTokens already makes one request at a time
-    }
-
-    @Override
-    public boolean cutOff() {
-        return false; // alone by design: nobody to be cut off from
-    }
-
-    @Override
-    public Instant refreshTokenIssuedAt() {
+    Instant refreshTokenIssuedAt() {
         return refreshTokenIssuedAt;
     }
 }
