@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /** Outside the local run, a service without its credentials must not start, and must say what is missing. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -98,5 +99,18 @@ class StartupConfigurationTest {
         assertThat(output.getOut() + output.getErr())
                 .contains("APPLICATION FAILED TO START", "spring.data.redis.sentinel.master")
                 .doesNotContain("\tat ");
+    }
+
+    /** Swagger UI and the OpenAPI document are served on purpose: a production start warns of nothing. */
+    @Test
+    void aProductionStartWritesNoWarning(CapturedOutput output) {
+        try (ConfigurableApplicationContext started = configured().run()) {
+            assertThat(started.isRunning()).isTrue();
+        }
+
+        assertThat(output.getOut() + output.getErr())
+                .contains("Tomcat started on port")
+                .doesNotContain(" WARN ")
+                .doesNotContain("enabled by default");
     }
 }
