@@ -2,6 +2,7 @@ package com.contoso.partnercenter.bff.config;
 
 import com.contoso.partnercenter.bff.web.ContainerErrorValve;
 import com.contoso.partnercenter.bff.web.CorrelationIdFilter;
+import com.contoso.partnercenter.bff.web.EntityTags;
 import com.contoso.partnercenter.bff.web.RequestBodyLimitFilter;
 import com.contoso.partnercenter.bff.web.UnreadableRequestFilter;
 import jakarta.servlet.DispatcherType;
@@ -46,6 +47,14 @@ class WebConfiguration {
     FilterRegistrationBean<UnreadableRequestFilter> unreadableRequestFilter(JsonMapper json) {
         var registration = new FilterRegistrationBean<>(new UnreadableRequestFilter(json));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return registration;
+    }
+
+    // Inside Spring Security's chain, which then sees the answer's own Cache-Control and adds none of its own.
+    @Bean
+    FilterRegistrationBean<EntityTags> entityTags() {
+        var registration = new FilterRegistrationBean<>(new EntityTags());
+        registration.addUrlPatterns("/api/*");
         return registration;
     }
 

@@ -66,7 +66,7 @@ class QualificationController {
                 partnerCenter
                         .createQualification(customerId, request.toUpdate())
                         .map(CustomerQualification::of),
-                created -> ResponseEntity.status(HttpStatus.CREATED).location(location));
+                (created, cache) -> ResponseEntity.status(HttpStatus.CREATED).location(location));
     }
 
     @Deprecated

@@ -2,7 +2,10 @@ package com.contoso.partnercenter.bff.web;
 
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.function.Function;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BiFunction;
+import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -26,18 +29,33 @@ public final class CachedAnswers {
      * Center's failures are thrown as they are, for the problem handler; the call's deadline bounds the wait.
      */
     public static <T> ResponseEntity<T> ok(Mono<T> answer) {
-        return answer(answer, body -> ResponseEntity.ok());
+        return answer(answer, (body, status) -> ResponseEntity.ok().cacheControl(cacheControl(status)));
+    }
+
+    /**
+     * A portal (and only that portal: answers depend on who asks) may keep the answer for as long as this
+     * service's cache would serve it, and then revalidate with its {@code ETag} ({@link EntityTags}); with no
+     * cache holding it, not at all.
+     */
+    private static CacheControl cacheControl(CacheStatus status) {
+        Instant until = status.freshUntil();
+        if (until == null) {
+            return CacheControl.noStore();
+        }
+        long seconds = Math.max(0, Duration.between(Instant.now(), until).toSeconds());
+        return CacheControl.maxAge(Duration.ofSeconds(seconds)).cachePrivate();
     }
 
     /**
      * Like {@link #ok}, with the status and headers {@code response} starts from. An update never goes
      * through the cache, so it says {@code fwd=bypass}, as every answer says where it came from.
      */
-    public static <T> ResponseEntity<T> answer(Mono<T> answer, Function<T, ResponseEntity.BodyBuilder> response) {
+    public static <T> ResponseEntity<T> answer(
+            Mono<T> answer, BiFunction<T, CacheStatus, ResponseEntity.BodyBuilder> response) {
         CacheStatus status = new CacheStatus();
         RequestContextHolder.currentRequestAttributes()
                 .setAttribute(ATTRIBUTE, status, RequestAttributes.SCOPE_REQUEST);
-        return answer.map(body -> response.apply(body)
+        return answer.map(body -> response.apply(body, status)
                         .header(CacheStatus.HEADER, status.headerValue())
                         .body(body))
                 .contextWrite(Context.of(CacheStatus.class, status))

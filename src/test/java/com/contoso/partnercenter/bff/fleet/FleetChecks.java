@@ -125,6 +125,18 @@ abstract class FleetChecks {
         assertThat(asked("/v1/customers/" + customer + "/validationStatus")).isEqualTo(1);
     }
 
+    /** A portal revalidates on whichever replica it reaches: the tag is the answer's, not the replica's. */
+    @Test
+    @Order(1)
+    void theSameAnswerHasTheSameTagOnEveryReplica() {
+        String path = "/api/v1/customers/" + PartnerCenterSimulator.EDUCATION_APPROVED + "/qualifications";
+        List<String> tags = IntStream.range(0, 3)
+                .mapToObj(i -> replica(i).get(path, token).header("ETag"))
+                .toList();
+
+        assertThat(tags).doesNotContainNull().containsOnly(tags.get(0));
+    }
+
     @Test
     @Order(2)
     void aThrottleSeenByOneReplicaClosesTheGateOnAll() {

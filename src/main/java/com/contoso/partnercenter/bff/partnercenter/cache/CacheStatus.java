@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.cache;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -14,6 +15,7 @@ public final class CacheStatus {
     private static final String CACHE = "partner-center-bff";
 
     private volatile String value = CACHE + "; fwd=bypass";
+    private volatile Instant freshUntil;
 
     void hit() {
         value = CACHE + "; hit";
@@ -36,6 +38,16 @@ public final class CacheStatus {
     /** Another replica of the fleet was asking Partner Center the same question; this one waited for its answer. */
     void sharedCollapsed() {
         value = CACHE + "; fwd=miss; collapsed; detail=fleet";
+    }
+
+    /** The answer stays fresh until then: the cache holds it that long. */
+    void freshUntil(Instant until) {
+        freshUntil = until;
+    }
+
+    /** Until when the answer stays fresh; {@code null} when no cache holds it (caching off, or an update). */
+    public Instant freshUntil() {
+        return freshUntil;
     }
 
     public String headerValue() {

@@ -71,6 +71,7 @@ public final class ResponseCache {
             Kept cached = answers.getIfPresent(key);
             if (cached != null && cached.expiresAt().isAfter(clock.instant())) {
                 status.hit();
+                status.freshUntil(cached.expiresAt());
                 count(operation, "hit");
                 return Mono.justOrEmpty((T) cached.value());
             }
@@ -99,6 +100,7 @@ public final class ResponseCache {
                                 status.collapsed();
                                 count(operation, "collapsed");
                             })
+                    .doOnNext(kept -> status.freshUntil(kept.expiresAt()))
                     .mapNotNull(kept -> (T) kept.value());
         });
     }
