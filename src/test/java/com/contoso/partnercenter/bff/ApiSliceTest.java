@@ -4,8 +4,12 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 
 import com.contoso.partnercenter.bff.eligibility.BatchProperties;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
+import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -17,6 +21,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.JwtRequestPostProcessor;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
@@ -34,6 +39,14 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
                             ".*\\.PurchaseEligibilityService"
                         }))
 @Import(ApiSliceTest.Meters.class)
+// The deadline the idempotency keys use; the rest only so that the properties bind.
+@TestPropertySource(
+        properties = {
+            "partner-center.auth.tenant-id=slice",
+            "partner-center.auth.client-id=slice",
+            "partner-center.auth.client-secret=slice",
+            "partner-center.auth.refresh-token=slice"
+        })
 public abstract class ApiSliceTest {
 
     protected static final String CUSTOMER = "0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a";
@@ -58,11 +71,17 @@ public abstract class ApiSliceTest {
     }
 
     @TestConfiguration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(BatchProperties.class)
+    @EnableConfigurationProperties({BatchProperties.class, PartnerCenterProperties.class})
     static class Meters {
         @Bean
         MeterRegistry meterRegistry() {
             return new SimpleMeterRegistry();
+        }
+
+        // Where the idempotency keys of updates are kept, as for a replica alone.
+        @Bean
+        FleetState fleetState() {
+            return new InMemoryFleetState("slice-test:", Clock.systemUTC());
         }
     }
 }

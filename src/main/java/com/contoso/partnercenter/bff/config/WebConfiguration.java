@@ -1,11 +1,15 @@
 package com.contoso.partnercenter.bff.config;
 
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.web.ContainerErrorValve;
 import com.contoso.partnercenter.bff.web.CorrelationIdFilter;
 import com.contoso.partnercenter.bff.web.EntityTags;
+import com.contoso.partnercenter.bff.web.IdempotencyKeys;
 import com.contoso.partnercenter.bff.web.RequestBodyLimitFilter;
 import com.contoso.partnercenter.bff.web.UnreadableRequestFilter;
 import jakarta.servlet.DispatcherType;
+import java.time.Clock;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -48,6 +52,12 @@ class WebConfiguration {
         var registration = new FilterRegistrationBean<>(new UnreadableRequestFilter(json));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
+    }
+
+    /** Keys of updates safe to send again, in the service's state: in Redis for the whole fleet, in fleet mode. */
+    @Bean
+    IdempotencyKeys idempotencyKeys(FleetState state, JsonMapper json, PartnerCenterProperties properties) {
+        return new IdempotencyKeys(state, json, properties.deadline(), Clock.systemUTC());
     }
 
     // Inside Spring Security's chain, which then sees the answer's own Cache-Control and adds none of its own.

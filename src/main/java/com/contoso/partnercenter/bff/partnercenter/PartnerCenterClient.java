@@ -96,13 +96,18 @@ public class PartnerCenterClient {
                 Operation.QUALIFICATIONS,
                 customerId,
                 QUALIFICATIONS,
-                () -> call(
-                        Operation.QUALIFICATIONS,
-                        customerId,
-                        HttpMethod.GET,
-                        uri -> uri.path("/v1/customers/{id}/qualifications").build(customerId),
-                        null,
-                        (operation, body) -> items(operation, body, CustomerQualification.class)));
+                () -> qualificationsFromPartnerCenter(customerId));
+    }
+
+    /** The customer's qualifications as Partner Center has them now, never from a cache. */
+    public Mono<List<CustomerQualification>> qualificationsFromPartnerCenter(String customerId) {
+        return call(
+                Operation.QUALIFICATIONS,
+                customerId,
+                HttpMethod.GET,
+                uri -> uri.path("/v1/customers/{id}/qualifications").build(customerId),
+                null,
+                (operation, body) -> items(operation, body, CustomerQualification.class));
     }
 
     /** {@code GET /v1/customers/{id}/qualification}: the single value of the older synchronous API. */
@@ -122,8 +127,18 @@ public class PartnerCenterClient {
 
     /** {@code POST /v1/customers/{id}/qualifications}: asks Partner Center to vet a qualification. */
     public Mono<CustomerQualification> createQualification(String customerId, QualificationUpdate update) {
+        return createQualification(customerId, update, CorrelationId.newId());
+    }
+
+    /**
+     * The update, sent with the given {@code MS-RequestId}: Partner Center's own idempotency key, which an update
+     * sent again after a timeout carries once more.
+     */
+    public Mono<CustomerQualification> createQualification(
+            String customerId, QualificationUpdate update, String requestId) {
         return call(
                         Operation.QUALIFICATION_UPDATE,
+                        requestId,
                         customerId,
                         HttpMethod.POST,
                         uri -> {
@@ -175,10 +190,20 @@ public class PartnerCenterClient {
             Function<UriBuilder, URI> uri,
             Object body,
             Reader<T> reader) {
+        return Mono.defer(() -> call(operation, CorrelationId.newId(), customerId, method, uri, body, reader));
+    }
+
+    // One request id per logical call, on every attempt: Partner Center uses it to spot a repeated request.
+    private <T> Mono<T> call(
+            Operation operation,
+            String requestId,
+            String customerId,
+            HttpMethod method,
+            Function<UriBuilder, URI> uri,
+            Object body,
+            Reader<T> reader) {
         return Mono.deferContextual(context -> {
             String correlationId = CorrelationId.current(context);
-            // One request id per logical call, on every attempt: Partner Center uses it to spot a repeated request.
-            String requestId = CorrelationId.newId();
             WebClient.RequestBodySpec request = webClient
                     .method(method)
                     .uri(uri)

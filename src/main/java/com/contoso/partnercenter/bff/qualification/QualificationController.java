@@ -3,6 +3,7 @@ package com.contoso.partnercenter.bff.qualification;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import com.contoso.partnercenter.bff.web.CachedAnswers;
 import com.contoso.partnercenter.bff.web.CustomerId;
+import com.contoso.partnercenter.bff.web.IdempotencyKeys;
 import com.contoso.partnercenter.bff.web.Items;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -10,6 +11,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -17,6 +22,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -28,9 +34,11 @@ import org.springframework.web.util.UriComponentsBuilder;
 class QualificationController {
 
     private final PartnerCenterClient partnerCenter;
+    private final IdempotencyKeys idempotency;
 
-    QualificationController(PartnerCenterClient partnerCenter) {
+    QualificationController(PartnerCenterClient partnerCenter, IdempotencyKeys idempotency) {
         this.partnerCenter = partnerCenter;
+        this.idempotency = idempotency;
     }
 
     @GetMapping("/qualifications")
@@ -60,13 +68,47 @@ class QualificationController {
     ResponseEntity<CustomerQualification> createQualification(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).") String customerId,
             @Valid @RequestBody QualificationRequest request,
+            @RequestHeader(name = IdempotencyKeys.HEADER, required = false)
+                    @Parameter(
+                            description = "Makes the update safe to send again: 1 to 255 printable ASCII characters,"
+                                    + " such as a UUID, new for each update. A repeat with the same key and body"
+                                    + " answers the first one's answer (Idempotent-Replayed: true) without a second"
+                                    + " update; the same key with another body is 422; a repeat while the first is in"
+                                    + " flight is 409 with Retry-After. Keys are the calling portal's and kept 24 h.",
+                            example = "6f1c2a4e-7b1d-4c1e-9a51-3c0e2f8b9d10")
+                    String idempotencyKey,
             UriComponentsBuilder uri) {
         var location = uri.path("/api/v1/customers/{customerId}/qualifications").build(customerId);
+        if (idempotencyKey == null) {
+            return create(customerId, request, location, null);
+        }
+        return idempotency.once(
+                idempotencyKey,
+                List.of(customerId.toLowerCase(Locale.ROOT), request),
+                CustomerQualification.class,
+                requestId -> create(customerId, request, location, requestId),
+                () -> alreadyThere(customerId, request, location));
+    }
+
+    private ResponseEntity<CustomerQualification> create(
+            String customerId, QualificationRequest request, URI location, String requestId) {
         return CachedAnswers.answer(
-                partnerCenter
-                        .createQualification(customerId, request.toUpdate())
+                (requestId == null
+                                ? partnerCenter.createQualification(customerId, request.toUpdate())
+                                : partnerCenter.createQualification(customerId, request.toUpdate(), requestId))
                         .map(CustomerQualification::of),
                 (created, cache) -> ResponseEntity.status(HttpStatus.CREATED).location(location));
+    }
+
+    // After an update whose outcome is unknown: the qualification Partner Center has now, if it is the one asked.
+    private Optional<ResponseEntity<CustomerQualification>> alreadyThere(
+            String customerId, QualificationRequest request, URI location) {
+        return partnerCenter.qualificationsFromPartnerCenter(customerId).block().stream()
+                .filter(held -> request.qualification().equalsIgnoreCase(held.qualification()))
+                .findFirst()
+                .map(held -> ResponseEntity.status(HttpStatus.CREATED)
+                        .location(location)
+                        .body(CustomerQualification.of(held)));
     }
 
     @Deprecated

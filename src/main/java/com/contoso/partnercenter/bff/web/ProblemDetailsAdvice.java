@@ -57,6 +57,20 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
             // Every 503 says when to come back.
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+            problem.setProperty("retryAfter", e.retryAfterSeconds()); // as a batch item's problem says it
+        }
+        return response.body(problem);
+    }
+
+    @ExceptionHandler(IdempotencyConflict.class)
+    ResponseEntity<ProblemDetail> idempotency(IdempotencyConflict e, HttpServletRequest request) {
+        ProblemDetail problem =
+                Problems.create(e.status(), e.type(), e.title(), e.getMessage(), e.retryable(), request);
+        ResponseEntity.BodyBuilder response =
+                ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (e.retryAfterSeconds() != null) {
+            problem.setProperty("retryAfter", e.retryAfterSeconds());
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
         return response.body(problem);
     }

@@ -73,6 +73,25 @@ class FleetStateTest {
 
     @ParameterizedTest
     @MethodSource("implementations")
+    void aValueIsClaimedOnceAndReplacedOnlyFromWhatItWas(Implementation implementation) {
+        FleetState state = fresh(implementation);
+        String record = state.key("idempotency", "k");
+        Duration day = Duration.ofDays(1);
+
+        assertThat(state.putIfAbsent(record, "in flight", day).block()).isTrue();
+        assertThat(state.putIfAbsent(record, "second", day).block())
+                .as("claimed already")
+                .isFalse();
+        assertThat(state.replace(record, "not what it is", "x", day).block()).isFalse();
+        assertThat(state.replace(record, "in flight", "done", day).block()).isTrue();
+        assertThat(state.get(record).block()).isEqualTo("done");
+        assertThat(state.put(record, "brief", Duration.ofMillis(300)).block()).isTrue();
+        Mono.delay(Duration.ofMillis(500)).block();
+        assertThat(state.putIfAbsent(record, "after it went", day).block()).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
     void keepLaterKeepsTheLaterInstantUntilItHasPassed(Implementation implementation) {
         FleetState state = fresh(implementation);
         String gate = state.key("gate");

@@ -31,9 +31,11 @@ public class PartnerCenterException extends RuntimeException {
 
     private final FailureKind kind;
     private final Operation operation;
+    private final String detail;
     private final int upstreamStatus;
     private final UpstreamError error;
     private final Duration retryAfter;
+    private final boolean withIdempotencyKey;
 
     private PartnerCenterException(
             FailureKind kind,
@@ -42,12 +44,39 @@ public class PartnerCenterException extends RuntimeException {
             Upstream upstream,
             Duration retryAfter,
             Throwable cause) {
-        super(withUpdateWarning(kind, operation, detail), cause);
+        this(kind, operation, detail, upstream, retryAfter, cause, false);
+    }
+
+    private PartnerCenterException(
+            FailureKind kind,
+            Operation operation,
+            String detail,
+            Upstream upstream,
+            Duration retryAfter,
+            Throwable cause,
+            boolean withIdempotencyKey) {
+        super(withUpdateWarning(kind, operation, detail, withIdempotencyKey), cause);
         this.kind = kind;
         this.operation = operation;
+        this.detail = detail;
         this.upstreamStatus = upstream.status();
         this.error = upstream.error();
         this.retryAfter = retryAfter;
+        this.withIdempotencyKey = withIdempotencyKey;
+    }
+
+    /**
+     * The same failure of an update sent with an {@code Idempotency-Key}: one whose outcome is unknown may simply
+     * be sent again with that key, since the service then looks for the update before it sends it twice.
+     */
+    public PartnerCenterException withIdempotencyKey() {
+        return new PartnerCenterException(
+                kind, operation, detail, new Upstream(upstreamStatus, error), retryAfter, getCause(), true);
+    }
+
+    /** Partner Center's answer to this request once more, for an update sent again with the same key. */
+    public static PartnerCenterException answeredBefore(Operation operation, int upstreamStatus, UpstreamError error) {
+        return fromUpstream(operation, upstreamStatus, error, null);
     }
 
     /** What Partner Center answered, when it answered at all. */
@@ -55,11 +84,16 @@ public class PartnerCenterException extends RuntimeException {
         static final Upstream NONE = new Upstream(0, UpstreamError.NONE);
     }
 
-    private static String withUpdateWarning(FailureKind kind, Operation operation, String detail) {
-        return kind.outcomeUnknown(operation.idempotent())
-                ? detail + " Partner Center may have applied the update: check the customer's qualifications before"
-                        + " sending it again."
-                : detail;
+    private static String withUpdateWarning(
+            FailureKind kind, Operation operation, String detail, boolean withIdempotencyKey) {
+        if (!kind.outcomeUnknown(operation.idempotent())) {
+            return detail;
+        }
+        return withIdempotencyKey
+                ? detail + " Partner Center may have applied the update: send it again with the same Idempotency-Key,"
+                        + " and the service looks at the customer's qualifications before it sends the update twice."
+                : detail + " Partner Center may have applied the update: check the customer's qualifications before"
+                        + " sending it again, or send updates with an Idempotency-Key.";
     }
 
     /** Partner Center answered with an error status. */
@@ -262,7 +296,8 @@ public class PartnerCenterException extends RuntimeException {
 
     /** Whether the portal may send the request again: exactly the failures the service retries itself. */
     public boolean retryable() {
-        return kind.retryable(operation.idempotent(), error.isRetryable());
+        // An update with an Idempotency-Key is as safe to send again as a read.
+        return kind.retryable(operation.idempotent() || withIdempotencyKey, error.isRetryable());
     }
 
     /** Whether the service tries again within this request. */
@@ -286,6 +321,11 @@ public class PartnerCenterException extends RuntimeException {
 
     public String upstreamErrorName() {
         return error.errorName();
+    }
+
+    /** What Partner Center said, as it said it. */
+    public UpstreamError upstreamError() {
+        return error;
     }
 
     /** How long Partner Center (or the service on its behalf) asked to wait; {@code null} when nobody said. */

@@ -79,7 +79,16 @@ public abstract class FleetState {
     /** Removes the values at keys of one group; true once done, empty when the state did not answer. */
     public abstract Mono<Boolean> delete(List<String> keys);
 
+    /** Keeps {@code value} at {@code key} for {@code ttl}, over whatever was there. */
+    public abstract Mono<Boolean> put(String key, String value, Duration ttl);
+
     // ---- compare-and-set
+
+    /** Keeps {@code value} at {@code key} for {@code ttl} if there is none; whether it was kept. */
+    public abstract Mono<Boolean> putIfAbsent(String key, String value, Duration ttl);
+
+    /** Replaces the value at {@code key} with {@code value} (for {@code ttl}) if it is still {@code expected}. */
+    public abstract Mono<Boolean> replace(String key, String expected, String value, Duration ttl);
 
     /**
      * Keeps {@code value} at {@code key} for {@code ttl}, unless the counter at {@code counterKey} (same group) is

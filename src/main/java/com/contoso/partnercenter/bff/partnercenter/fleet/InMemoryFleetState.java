@@ -107,6 +107,43 @@ public final class InMemoryFleetState extends FleetState {
     }
 
     @Override
+    public Mono<Boolean> put(String key, String value, Duration ttl) {
+        return Mono.fromSupplier(() -> {
+            synchronized (stripe(key)) {
+                map.put(key, Entry.of(value, after(ttl)));
+                return true;
+            }
+        });
+    }
+
+    @Override
+    public Mono<Boolean> putIfAbsent(String key, String value, Duration ttl) {
+        return Mono.fromSupplier(() -> {
+            synchronized (stripe(key)) {
+                if (live(map.get(key)) != null) {
+                    return false;
+                }
+                map.put(key, Entry.of(value, after(ttl)));
+                return true;
+            }
+        });
+    }
+
+    @Override
+    public Mono<Boolean> replace(String key, String expected, String value, Duration ttl) {
+        return Mono.fromSupplier(() -> {
+            synchronized (stripe(key)) {
+                Entry entry = live(map.get(key));
+                if (entry == null || !expected.equals(entry.value())) {
+                    return false;
+                }
+                map.put(key, Entry.of(value, after(ttl)));
+                return true;
+            }
+        });
+    }
+
+    @Override
     public Mono<Boolean> putUnlessCounted(String key, String value, Duration ttl, String counterKey, String seen) {
         oneGroup(List.of(key, counterKey));
         return Mono.fromSupplier(() -> {

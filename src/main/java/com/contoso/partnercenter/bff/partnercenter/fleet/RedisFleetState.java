@@ -38,6 +38,11 @@ public final class RedisFleetState extends FleetState implements HealthIndicator
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
             return 0
             """);
+    private static final RedisScript<Long> REPLACE = script("""
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            return 1
+            """);
     private static final RedisScript<Long> PUT_UNLESS_COUNTED = script("""
             if (redis.call('GET', KEYS[2]) or '') ~= ARGV[3] then return 0 end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -141,6 +146,22 @@ public final class RedisFleetState extends FleetState implements HealthIndicator
     public Mono<Boolean> delete(List<String> keys) {
         return run(template -> template.delete(oneGroup(keys).toArray(String[]::new)))
                 .map(deleted -> true);
+    }
+
+    @Override
+    public Mono<Boolean> put(String key, String value, Duration ttl) {
+        return run(template -> template.opsForValue().set(key, value, ttl));
+    }
+
+    @Override
+    public Mono<Boolean> putIfAbsent(String key, String value, Duration ttl) {
+        return run(template -> template.opsForValue().setIfAbsent(key, value, ttl));
+    }
+
+    @Override
+    public Mono<Boolean> replace(String key, String expected, String value, Duration ttl) {
+        return eval(REPLACE, List.of(key), expected, value, Long.toString(ttl.toMillis()))
+                .map(replaced -> replaced == 1);
     }
 
     @Override

@@ -1,0 +1,32 @@
+package com.contoso.partnercenter.bff.web;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+/**
+ * Which portal is calling: the client id of its bearer token. Entra ID puts it in {@code azp} (v2 tokens) or
+ * {@code appid} (v1); other issuers in {@code client_id} (RFC 9068). A token with none of them is known by its
+ * subject.
+ */
+public final class CallingPortal {
+
+    private static final String[] CLIENT_ID_CLAIMS = {"azp", "appid", "client_id"};
+
+    private CallingPortal() {}
+
+    /** The calling portal's client id, or {@code sub:<subject>} when its token names no client. */
+    public static String clientId() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (!(authentication instanceof JwtAuthenticationToken token)) {
+            return "anonymous";
+        }
+        for (String claim : CLIENT_ID_CLAIMS) {
+            Object value = token.getToken().getClaims().get(claim);
+            if (value instanceof String id && !id.isBlank()) {
+                return id;
+            }
+        }
+        return "sub:" + token.getToken().getSubject();
+    }
+}
