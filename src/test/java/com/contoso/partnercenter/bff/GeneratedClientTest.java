@@ -101,7 +101,8 @@ class GeneratedClientTest {
                 NO_QUALIFICATIONS,
                 new QualificationRequest()
                         .qualification(QualificationRequest.QualificationEnum.EDUCATION)
-                        .educationSegment("K12"));
+                        .educationSegment("K12"),
+                java.util.UUID.randomUUID().toString());
         assertThat(created.getStatusCode()).isEqualTo(201);
         assertThat(created.getData().getQualification()).isEqualTo("Education");
         assertThat(created.getData().getVettingStatus()).isEqualTo("InReview");
