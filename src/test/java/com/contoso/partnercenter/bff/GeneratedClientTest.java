@@ -10,11 +10,14 @@ import com.contoso.portal.client.ApiException;
 import com.contoso.portal.client.api.PurchaseEligibilityApi;
 import com.contoso.portal.client.api.QualificationsApi;
 import com.contoso.portal.client.api.ValidationApi;
+import com.contoso.portal.client.model.CustomerProblem;
 import com.contoso.portal.client.model.CustomerQualification;
 import com.contoso.portal.client.model.EligibilityAnswer;
 import com.contoso.portal.client.model.EligibilityBatchRequest;
 import com.contoso.portal.client.model.Problem;
+import com.contoso.portal.client.model.PurchaseEligibility;
 import com.contoso.portal.client.model.QualificationRequest;
+import com.contoso.portal.client.model.ValidationStatus;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;
 import java.util.List;
@@ -70,6 +73,10 @@ class GeneratedClientTest {
                 Map.of("scp", "partner-center.read partner-center.write"),
                 3600);
         client = new ApiClient();
+        // openapi-generator's Java oneOf picks the side that deserializes without checking required members, so
+        // a batch item matches both sides unless unknown members fail: the README tells Java portals so.
+        client.setObjectMapper(ApiClient.createDefaultObjectMapper()
+                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true));
         client.updateBaseUri("http://127.0.0.1:" + port);
         client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + token));
     }
@@ -78,11 +85,11 @@ class GeneratedClientTest {
     void validationCodesAndStatus() throws ApiException {
         var validation = new ValidationApi(client);
 
-        assertThat(validation.listGccValidationCodes().getItems())
+        assertThat(validation.listGccValidationCodes(null).getItems())
                 .isNotEmpty()
                 .allSatisfy(code -> assertThat(code.getValidationId()).isNotBlank());
-        var status = validation.getValidationStatus(UNDER_REVIEW, "account");
-        assertThat(status.getType()).isEqualTo("account");
+        var status = validation.getValidationStatus(UNDER_REVIEW, "account", null);
+        assertThat(status.getType()).isEqualTo(ValidationStatus.TypeEnum.ACCOUNT);
         assertThat(status.getStatus()).isEqualTo("UnderReview");
     }
 
@@ -91,10 +98,10 @@ class GeneratedClientTest {
     void qualificationsListedReadAndRequested() throws ApiException {
         var qualifications = new QualificationsApi(client);
 
-        assertThat(qualifications.listQualifications(EDUCATION).getItems())
+        assertThat(qualifications.listQualifications(EDUCATION, null).getItems())
                 .extracting(CustomerQualification::getQualification, CustomerQualification::getVettingStatus)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("Education", "Approved"));
-        assertThat(qualifications.getQualification(EDUCATION).getQualification())
+        assertThat(qualifications.getQualification(EDUCATION, null).getQualification())
                 .isEqualTo("Education");
 
         var created = qualifications.createQualificationWithHttpInfo(
@@ -112,7 +119,7 @@ class GeneratedClientTest {
     void purchaseEligibilityOneAndMany() throws ApiException {
         var eligibility = new PurchaseEligibilityApi(client);
 
-        var blocked = eligibility.getPurchaseEligibility(UNDER_REVIEW);
+        var blocked = eligibility.getPurchaseEligibility(UNDER_REVIEW, null);
         assertThat(blocked.getEligible()).isFalse();
         assertThat(blocked.getAccountStatus()).isEqualTo("UnderReview");
 
@@ -120,13 +127,17 @@ class GeneratedClientTest {
                 .getPurchaseEligibilityBatch(new EligibilityBatchRequest()
                         .customerIds(List.of(UUID.fromString(ALLOWED), UUID.fromString(THROTTLED))))
                 .getItems();
-        assertThat(items).extracting(EligibilityAnswer::getCustomerId).containsExactly(ALLOWED, THROTTLED);
-        assertThat(items.get(0).getEligible()).isTrue();
-        assertThat(items.get(0).getStatus()).isNull();
-        assertThat(items.get(1).getEligible()).isNull();
-        assertThat(items.get(1).getStatus()).isEqualTo(503);
-        assertThat(items.get(1).getType()).isEqualTo("urn:partner-center-bff:problem:throttled");
-        assertThat(items.get(1).getRetryAfter()).isEqualTo(57L);
+        // A oneOf without a discriminator: the generated wrapper holds whichever side the item matched.
+        assertThat(items.get(0).getActualInstance()).isInstanceOf(PurchaseEligibility.class);
+        var decided = items.get(0).getPurchaseEligibility();
+        assertThat(decided.getCustomerId()).isEqualTo(ALLOWED);
+        assertThat(decided.getEligible()).isTrue();
+        assertThat(items.get(1).getActualInstance()).isInstanceOf(CustomerProblem.class);
+        var failed = items.get(1).getCustomerProblem();
+        assertThat(failed.getCustomerId()).isEqualTo(THROTTLED);
+        assertThat(failed.getStatus()).isEqualTo(503);
+        assertThat(failed.getType()).isEqualTo("urn:partner-center-bff:problem:throttled");
+        assertThat(failed.getRetryAfter()).isEqualTo(57L);
     }
 
     @Test
@@ -134,7 +145,7 @@ class GeneratedClientTest {
         var eligibility = new PurchaseEligibilityApi(client);
 
         ApiException invalid =
-                catchThrowableOfType(ApiException.class, () -> eligibility.getPurchaseEligibility("not-a-guid"));
+                catchThrowableOfType(ApiException.class, () -> eligibility.getPurchaseEligibility("not-a-guid", null));
         assertThat(invalid.getCode()).isEqualTo(400);
         Problem problem = client.getObjectMapper().readValue(invalid.getResponseBody(), Problem.class);
         assertThat(problem.getType()).isEqualTo(URI.create("urn:partner-center-bff:problem:invalid-request"));
@@ -146,7 +157,7 @@ class GeneratedClientTest {
         });
 
         ApiException throttled =
-                catchThrowableOfType(ApiException.class, () -> eligibility.getPurchaseEligibility(THROTTLED));
+                catchThrowableOfType(ApiException.class, () -> eligibility.getPurchaseEligibility(THROTTLED, null));
         assertThat(throttled.getCode()).isEqualTo(503);
         assertThat(throttled.getResponseHeaders().firstValue("Retry-After")).hasValue("57");
         Problem wait = client.getObjectMapper().readValue(throttled.getResponseBody(), Problem.class);

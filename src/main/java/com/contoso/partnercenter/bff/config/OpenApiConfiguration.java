@@ -2,9 +2,11 @@ package com.contoso.partnercenter.bff.config;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
+import com.contoso.partnercenter.bff.web.IdempotencyKeys;
 import com.contoso.partnercenter.bff.web.Problems;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
@@ -17,6 +19,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.HeaderParameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.OAuthFlow;
 import io.swagger.v3.oas.models.security.OAuthFlows;
@@ -186,15 +189,91 @@ class OpenApiConfiguration {
                                             true,
                                             null));
                         }
+                        boolean conditional = upstream && method == PathItem.HttpMethod.GET;
+                        boolean idempotent = upstream && method == PathItem.HttpMethod.POST;
+                        if (conditional) {
+                            operation.addParametersItem(new HeaderParameter()
+                                    .name(HttpHeaders.IF_NONE_MATCH)
+                                    .description("An ETag of an earlier answer (or *): when the answer is still"
+                                            + " the same, 304 without a body instead.")
+                                    .schema(new StringSchema().example("\"5d41402abc4b2a76b9719d911017c592\"")));
+                            problems.put(
+                                    "304",
+                                    new ApiResponse()
+                                            .description("Not modified: the answer If-None-Match named is still the"
+                                                    + " current one. No body."));
+                        }
+                        if (idempotent) {
+                            problems.put(
+                                    "409",
+                                    problem(
+                                            409,
+                                            "The first request with this Idempotency-Key is still in flight."
+                                                    + " Retry-After says when to send it again.",
+                                            "idempotency-key-in-flight",
+                                            "The first request with this Idempotency-Key is still in flight",
+                                            "A request with this Idempotency-Key is being sent to Partner Center now."
+                                                    + " Send it again after Retry-After: it then gets that request's"
+                                                    + " answer.",
+                                            true,
+                                            Map.of("retryAfter", 2)));
+                            problems.put(
+                                    "422",
+                                    problem(
+                                            422,
+                                            "This Idempotency-Key was sent with another request in the last 24 hours.",
+                                            "idempotency-key-reused",
+                                            "Idempotency-Key used for another request",
+                                            "This Idempotency-Key was sent with another request (another customer,"
+                                                    + " qualification or field) in the last 24 hours. Use a new key"
+                                                    + " for a new update.",
+                                            false,
+                                            null));
+                        }
                         problems.forEach(responses::putIfAbsent);
                         // Every answer says where it came from, and so do the problems of its upstream call.
                         Set<String> cacheStatus = !path.startsWith("/api/")
                                 ? Set.of()
-                                : upstream ? Set.of("200", "201", "404", "502", "503", "504") : Set.of("200");
-                        responses.forEach(
-                                (status, response) -> headers(response, status, cacheStatus.contains(status)));
+                                : upstream ? Set.of("200", "201", "304", "404", "502", "503", "504") : Set.of("200");
+                        responses.forEach((status, response) -> {
+                            headers(response, status, cacheStatus.contains(status));
+                            if (conditional && (status.equals("200") || status.equals("304"))) {
+                                conditionalHeaders(response);
+                            }
+                            if (idempotent && status.equals("201")) {
+                                response.addHeaderObject(
+                                        HttpHeaders.LOCATION,
+                                        new Header()
+                                                .description("The customer's qualifications.")
+                                                .schema(new StringSchema().format("uri")));
+                            }
+                            if (idempotent
+                                    && !Set.of("401", "403", "409", "422").contains(status)) {
+                                response.addHeaderObject(
+                                        IdempotencyKeys.REPLAYED,
+                                        new Header()
+                                                .description("true when this is the answer to an earlier request"
+                                                        + " with the same Idempotency-Key, not a new update.")
+                                                .schema(new StringSchema()._enum(List.of("true"))));
+                            }
+                        });
                     }));
         };
+    }
+
+    private static void conditionalHeaders(ApiResponse response) {
+        response.addHeaderObject(
+                HttpHeaders.ETAG,
+                new Header()
+                        .description("A strong tag of the answer's body, the same on every replica; send it back"
+                                + " in If-None-Match.")
+                        .schema(new StringSchema().example("\"5d41402abc4b2a76b9719d911017c592\"")));
+        response.addHeaderObject(
+                HttpHeaders.CACHE_CONTROL,
+                new Header()
+                        .description("private, max-age=<seconds the service keeps serving this answer>, or no-store"
+                                + " when its cache is off.")
+                        .schema(new StringSchema().example("private, max-age=30")));
     }
 
     /** The headers a portal can rely on, so generated clients and Swagger UI show them too. */
@@ -205,7 +284,7 @@ class OpenApiConfiguration {
                         .description("The request's correlation id: the caller's X-Correlation-Id when it sent a GUID,"
                                 + " otherwise a new one. Quote it when reporting a problem.")
                         .schema(new StringSchema().format("uuid")));
-        if (status.equals("503")) {
+        if (status.equals("503") || status.equals("409")) {
             response.addHeaderObject(
                     HttpHeaders.RETRY_AFTER,
                     new Header()
@@ -241,7 +320,7 @@ class OpenApiConfiguration {
         example.put("correlationId", "7d2456fd-2d79-46d0-9f8e-5d7ecd5f8745");
         example.put("retryable", retryable);
         if (upstream != null) {
-            example.putAll(upstream);
+            example.putAll(new java.util.TreeMap<>(upstream)); // Map.of has no order; the saved document keeps one
         }
         return new ApiResponse()
                 .description(description)
@@ -264,6 +343,13 @@ class OpenApiConfiguration {
                 .addProperty("correlationId", new StringSchema().format("uuid"))
                 .addProperty("retryable", new BooleanSchema().description("Whether trying again later may succeed."))
                 .addProperty(
+                        "retryAfter",
+                        new IntegerSchema()
+                                .format("int64")
+                                .minimum(java.math.BigDecimal.ONE)
+                                .description("Seconds to wait before trying again, as Retry-After says; with 503"
+                                        + " and 409."))
+                .addProperty(
                         "upstreamErrorCode",
                         new StringSchema().description("Partner Center's error code, when it gave one."))
                 .addProperty(
@@ -275,7 +361,8 @@ class OpenApiConfiguration {
                                 .description("Each invalid input, for 400.")
                                 .items(new ObjectSchema()
                                         .addProperty("field", new StringSchema())
-                                        .addProperty("message", new StringSchema())))
+                                        .addProperty("message", new StringSchema())
+                                        .required(List.of("field", "message"))))
                 .required(List.of("type", "title", "status", "detail", "instance", "correlationId", "retryable"));
     }
 }

@@ -147,6 +147,6 @@ class PurchaseEligibilityController {
     record EligibilityBatch(
             @ArraySchema(
                     arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED),
-                    schema = @Schema(implementation = EligibilityAnswer.Documented.class))
+                    schema = @Schema(implementation = EligibilityAnswer.class))
             List<EligibilityAnswer> items) {}
 }

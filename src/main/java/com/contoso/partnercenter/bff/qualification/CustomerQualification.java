@@ -6,7 +6,11 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * One qualification of a customer as portals see it. Values are strings, not enums: Partner Center adds
  * qualifications and vetting statuses without notice, and a portal must see a new value rather than an error.
  */
-@Schema(description = "One qualification of a customer, with its vetting state.")
+// Every member is always sent, null when Partner Center leaves it out: required, so generated clients
+// need no undefined checks.
+@Schema(
+        description = "One qualification of a customer, with its vetting state.",
+        requiredProperties = {"qualification", "vettingStatus", "vettingReason", "vettingCreatedDate"})
 public record CustomerQualification(
         @Schema(
                 nullable = true,

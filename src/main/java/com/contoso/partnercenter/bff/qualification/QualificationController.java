@@ -130,7 +130,9 @@ class QualificationController {
                 .defaultIfEmpty(new SyncQualification(null)));
     }
 
-    @Schema(description = "The customer's qualification as the synchronous API reports it.")
+    @Schema(
+            description = "The customer's qualification as the synchronous API reports it.",
+            requiredProperties = "qualification")
     record SyncQualification(
             @Schema(example = "Education", nullable = true) String qualification) {}
 }

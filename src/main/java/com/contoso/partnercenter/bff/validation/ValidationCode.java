@@ -3,7 +3,11 @@ package com.contoso.partnercenter.bff.validation;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** A GCC validation code as portals see it: Partner Center's fields, each null when it leaves it out. */
-@Schema(description = "A Government Community Cloud validation code of the partner.")
+// Every member is always sent, null when Partner Center leaves it out: required, so generated clients
+// need no undefined checks.
+@Schema(
+        description = "A Government Community Cloud validation code of the partner.",
+        requiredProperties = {"validationId", "organizationName", "partnerId", "maxCreates", "remainingCreates"})
 public record ValidationCode(
         @Schema(
                 nullable = true,

@@ -3,9 +3,14 @@ package com.contoso.partnercenter.bff.validation;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** A customer's validation status as portals see it: always of the type asked for, dates as UTC instants. */
-@Schema(description = "A customer's validation status as Partner Center reports it.")
+// Every member is always sent, null when Partner Center leaves it out: required, so generated clients
+// need no undefined checks.
+@Schema(
+        description = "A customer's validation status as Partner Center reports it.",
+        requiredProperties = {"type", "status", "lastUpdateDateTime"})
 public record ValidationStatus(
-        @Schema(example = "account") String type,
+        @Schema(allowableValues = "account", example = "account")
+        String type,
 
         @Schema(
                 nullable = true,
