@@ -106,16 +106,11 @@ final class Fleet implements AutoCloseable {
             return RawHttp.get(port, path, "Authorization", "Bearer " + token);
         }
 
-        RawHttp.Answer post(String path, String token, String json) {
-            return RawHttp.send(
-                    port,
-                    "POST",
-                    path,
-                    json.getBytes(StandardCharsets.UTF_8),
-                    "Authorization",
-                    "Bearer " + token,
-                    "Content-Type",
-                    "application/json");
+        RawHttp.Answer post(String path, String token, String json, String... headers) {
+            List<String> all =
+                    new ArrayList<>(List.of("Authorization", "Bearer " + token, "Content-Type", "application/json"));
+            all.addAll(List.of(headers));
+            return RawHttp.send(port, "POST", path, json.getBytes(StandardCharsets.UTF_8), all.toArray(String[]::new));
         }
 
         RawHttp.Answer management(String path) {

@@ -1,6 +1,7 @@
 package com.contoso.partnercenter.bff.fleet;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -183,6 +184,35 @@ abstract class FleetChecks {
                     .satisfies(item ->
                             assertThat(item.get("qualification").asString()).isEqualTo("Education"));
         }
+    }
+
+    /** A portal's retry of an update may reach any replica: it gets the first answer, not a second update. */
+    @Test
+    @Order(3)
+    void anIdempotentRetryOnAnotherReplicaIsAnsweredAlike() {
+        String customer = UUID.randomUUID().toString();
+        String path = "/api/v1/customers/" + customer + "/qualifications";
+        String writer = EndToEnd.token(
+                issuer,
+                List.of(LocalTokenIssuer.AUDIENCE),
+                java.util.Map.of("scp", "partner-center.read partner-center.write"),
+                3600);
+        String key = UUID.randomUUID().toString();
+        String update = "{\"qualification\": \"Education\"}";
+
+        RawHttp.Answer first = replica(0).post(path, writer, update, "Idempotency-Key", key);
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.header("Idempotent-Replayed")).isNull();
+        for (int i = 1; i < 3; i++) {
+            RawHttp.Answer retry = replica(i).post(path, writer, update, "Idempotency-Key", key);
+            assertThat(retry.status()).isEqualTo(201);
+            assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+            assertThat(retry.json()).isEqualTo(first.json());
+            assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
+        }
+        assertThat(partnerCenter.findAll(
+                        postRequestedFor(urlPathEqualTo("/v1/customers/" + customer + "/qualifications"))))
+                .hasSize(1);
     }
 
     @Test
