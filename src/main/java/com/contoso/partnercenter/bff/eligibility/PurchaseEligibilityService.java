@@ -27,20 +27,33 @@ class PurchaseEligibilityService {
     private final PartnerCenterClient partnerCenter;
     private final MeterRegistry meters;
     private final BatchProperties batch;
+    private final EligibilityProperties rules;
 
-    PurchaseEligibilityService(PartnerCenterClient partnerCenter, MeterRegistry meters, BatchProperties batch) {
+    PurchaseEligibilityService(
+            PartnerCenterClient partnerCenter,
+            MeterRegistry meters,
+            BatchProperties batch,
+            EligibilityProperties rules) {
         this.partnerCenter = partnerCenter;
         this.meters = meters;
         this.batch = batch;
+        this.rules = rules;
     }
 
     /**
      * The eligibility, or the upstream failure itself: when Partner Center cannot be asked (timeout, open
-     * circuit, 5xx, throttled) the portal gets an error, never a guess.
+     * circuit, 5xx, throttled) the portal gets an error, never a guess. Fail closed: the customer's last-known
+     * status stands in only when it blocks purchases (or, with {@code partner-center.eligibility.stale-allowed},
+     * whatever it decides).
      */
     Mono<PurchaseEligibility> eligibility(String customerId) {
         return partnerCenter
-                .validationStatus(customerId, "account")
+                .validationStatus(
+                        customerId,
+                        "account",
+                        lastKnown -> rules.staleAllowed()
+                                || !PurchaseEligibility.fromAccountStatus(customerId, lastKnown.status())
+                                        .eligible())
                 .map(status -> PurchaseEligibility.fromAccountStatus(customerId, status.status()))
                 .onErrorResume(
                         e -> e instanceof PartnerCenterException pc && pc.isAccountStatusNotFound(),

@@ -39,6 +39,7 @@ record ClientState(TokenStore tokens, GateStore gates, Quota quota, SharedAnswer
                         fleet.failoverWait()),
                 new GateStore(state),
                 new Quota(new QuotaProperties(properties.quota()), state),
-                new SharedAnswers(state, json, properties.deadline(), clock));
+                new SharedAnswers(
+                        state, json, properties.deadline(), properties.cache().staleIfError(), clock));
     }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -161,6 +162,15 @@ public class PartnerCenterClient {
 
     /** {@code GET /v1/customers/{id}/validationStatus?type=…}: the customer's validation status. */
     public Mono<ValidationStatus> validationStatus(String customerId, String type) {
+        return validationStatus(customerId, type, status -> true);
+    }
+
+    /**
+     * The validation status, and, when Partner Center cannot answer, its last-known one only if {@code
+     * staleAcceptable} accepts it.
+     */
+    public Mono<ValidationStatus> validationStatus(
+            String customerId, String type, Predicate<ValidationStatus> staleAcceptable) {
         // The only type there is is account, so the customer id alone keys the cache.
         return cache.get(
                 Operation.VALIDATION_STATUS,
@@ -174,7 +184,8 @@ public class PartnerCenterClient {
                                 .queryParam("type", "{type}")
                                 .build(customerId, type),
                         null,
-                        (operation, body) -> read(operation, body, ValidationStatus.class)));
+                        (operation, body) -> read(operation, body, ValidationStatus.class)),
+                staleAcceptable);
     }
 
     /** Reads a successful answer's JSON; failures name the operation, which the failure table needs. */

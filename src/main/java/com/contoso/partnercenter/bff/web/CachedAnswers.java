@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BiFunction;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -14,7 +15,8 @@ import reactor.util.context.Context;
 
 /**
  * Answers that say where they came from (RFC 9211 {@code Cache-Status}): from the cache, from Partner
- * Center, or from a call another request had already made. Problems carry the header too.
+ * Center, from a call another request had already made, or, when Partner Center could not answer, its last
+ * answer, with its {@code Age}. Problems carry the header too.
  */
 public final class CachedAnswers {
 
@@ -55,9 +57,14 @@ public final class CachedAnswers {
         CacheStatus status = new CacheStatus();
         RequestContextHolder.currentRequestAttributes()
                 .setAttribute(ATTRIBUTE, status, RequestAttributes.SCOPE_REQUEST);
-        return answer.map(body -> response.apply(body, status)
-                        .header(CacheStatus.HEADER, status.headerValue())
-                        .body(body))
+        return answer.map(body -> {
+                    ResponseEntity.BodyBuilder builder =
+                            response.apply(body, status).header(CacheStatus.HEADER, status.headerValue());
+                    if (status.age() != null) { // a last-known answer: how old it is (RFC 9111)
+                        builder.header(HttpHeaders.AGE, String.valueOf(status.age()));
+                    }
+                    return builder.body(body);
+                })
                 .contextWrite(Context.of(CacheStatus.class, status))
                 .block();
     }

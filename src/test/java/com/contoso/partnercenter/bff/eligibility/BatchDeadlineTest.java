@@ -1,6 +1,8 @@
 package com.contoso.partnercenter.bff.eligibility;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
@@ -21,15 +23,18 @@ class BatchDeadlineTest {
     @Test
     void whatIsNotAnsweredByTheBatchDeadlineIsA504ItemAndTheRestIsKept() {
         PartnerCenterClient partnerCenter = mock(PartnerCenterClient.class);
-        given(partnerCenter.validationStatus(ANSWERS, "account"))
+        given(partnerCenter.validationStatus(eq(ANSWERS), eq("account"), any()))
                 .willReturn(Mono.just(new ValidationStatus("account", "Allowed", null)));
-        given(partnerCenter.validationStatus(HANGS, "account")).willReturn(Mono.never());
+        given(partnerCenter.validationStatus(eq(HANGS), eq("account"), any())).willReturn(Mono.never());
         // Starts only when a slot is free, after the hanging call used up the whole deadline.
-        given(partnerCenter.validationStatus(QUEUED, "account"))
+        given(partnerCenter.validationStatus(eq(QUEUED), eq("account"), any()))
                 .willReturn(Mono.just(new ValidationStatus("account", "UnderReview", null))
                         .delayElement(Duration.ofMillis(50)));
         var service = new PurchaseEligibilityService(
-                partnerCenter, new SimpleMeterRegistry(), new BatchProperties(1, Duration.ofMillis(300)));
+                partnerCenter,
+                new SimpleMeterRegistry(),
+                new BatchProperties(1, Duration.ofMillis(300)),
+                new EligibilityProperties(false));
 
         long start = System.nanoTime();
         List<EligibilityAnswer> answers = service.eligibilities(List.of(ANSWERS, HANGS, QUEUED))

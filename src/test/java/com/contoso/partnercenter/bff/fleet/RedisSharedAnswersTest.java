@@ -44,7 +44,7 @@ class RedisSharedAnswersTest {
                 template,
                 new FleetProperties(null, "answers-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
                 Clock.systemUTC());
-        return new SharedAnswers(fleet, JsonMapper.shared(), deadline, Clock.systemUTC());
+        return new SharedAnswers(fleet, JsonMapper.shared(), deadline, Duration.ofHours(24), Clock.systemUTC());
     }
 
     /**

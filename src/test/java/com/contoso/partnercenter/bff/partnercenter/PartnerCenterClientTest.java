@@ -133,7 +133,7 @@ class PartnerCenterClientTest {
                 "de-DE",
                 deadline,
                 auth,
-                new CacheProperties(cacheTtl, 100),
+                new CacheProperties(cacheTtl, 100, Duration.ZERO, 100),
                 new ThrottleProperties(throttleScopes),
                 Map.of());
         // The subsystems as the configuration puts them together for one replica alone.

@@ -10,7 +10,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param ttl how long an answer is reused; {@code 0} turns caching off.
  * @param maxSize how many answers are kept at most.
+ * @param staleIfError how old the last answer Partner Center gave may be to be answered when it cannot answer
+ *     (RFC 5861); {@code 0} turns last-known answers off. Only with the cache on.
+ * @param lastKnownMaxSize how many last-known answers this replica keeps in memory at most, apart from the fresh
+ *     ones (README: about 1 KB each; 20 000 take some 20 MB of the chart's 768 MiB).
  */
 public record CacheProperties(
         @DefaultValue("30s") @NotNull Duration ttl,
-        @DefaultValue("10000") @Min(1) long maxSize) {}
+        @DefaultValue("10000") @Min(1) long maxSize,
+        @DefaultValue("24h") @NotNull Duration staleIfError,
+        @DefaultValue("20000") @Min(1) long lastKnownMaxSize) {}

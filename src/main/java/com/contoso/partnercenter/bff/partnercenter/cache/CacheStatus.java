@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.cache;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
@@ -16,6 +17,7 @@ public final class CacheStatus {
 
     private volatile String value = CACHE + "; fwd=bypass";
     private volatile Instant freshUntil;
+    private volatile Long age;
 
     void hit() {
         value = CACHE + "; hit";
@@ -38,6 +40,22 @@ public final class CacheStatus {
     /** Another replica of the fleet was asking Partner Center the same question; this one waited for its answer. */
     void sharedCollapsed() {
         value = CACHE + "; fwd=miss; collapsed; detail=fleet";
+    }
+
+    /**
+     * Partner Center could not answer, and this is the last answer it gave, which stopped being fresh at {@code
+     * expiredAt} (stale-if-error): {@code ttl} says how long ago, in negative seconds, {@code Age} how old it is.
+     */
+    void stale(Instant receivedAt, Instant expiredAt, Instant now) {
+        long past = Math.max(1, (Duration.between(expiredAt, now).toMillis() + 999) / 1000);
+        value = CACHE + "; hit; ttl=-" + past + "; detail=stale-if-error";
+        age = Math.max(0, Duration.between(receivedAt, now).toSeconds());
+        freshUntil = expiredAt;
+    }
+
+    /** Seconds since Partner Center gave the answer, for the {@code Age} header; {@code null} unless it is stale. */
+    public Long age() {
+        return age;
     }
 
     /** The answer stays fresh until then: the cache holds it that long. */

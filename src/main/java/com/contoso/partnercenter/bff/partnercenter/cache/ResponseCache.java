@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.cache;
 
+import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.upstream.CallsInFlight;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
@@ -20,22 +22,24 @@ import tools.jackson.core.type.TypeReference;
  * Partner Center's GET answers per customer for a short time, and one upstream call however many portals ask
  * the same question at once. Answers live in one map and calls in flight in another, so a failed call is never
  * kept, never reused and never reported by the cache itself: its one log line is the client's. Behind this
- * replica's memory the {@link SharedAnswers} of the fleet, if there is one.
+ * replica's memory the {@link SharedAnswers} of the fleet, if there is one. When Partner Center cannot answer, the
+ * {@link LastKnownAnswers} may answer instead.
  */
 public final class ResponseCache {
 
-    private record Key(Operation operation, String customerId) {
+    record Key(Operation operation, String customerId) {
         String shared() {
             return operation.instanceName() + ":" + customerId;
         }
     }
 
     /** An answer kept, until when it holds; {@code value} is null for "no value". */
-    private record Kept(Object value, Instant expiresAt) {}
+    record Kept(Object value, Instant expiresAt) {}
 
     private final Cache<Key, Kept> answers;
     private final CallsInFlight<Key, Kept> loading = new CallsInFlight<>();
     private final SharedAnswers shared;
+    private final LastKnownAnswers lastKnown;
     private final Duration ttl;
     private final MeterRegistry meters;
     private final Clock clock;
@@ -51,6 +55,8 @@ public final class ResponseCache {
                         .expireAfter(Expiry.<Key, Kept>creating((key, kept) -> Deadline.left(clock, kept.expiresAt())))
                         .maximumSize(properties.maxSize())
                         .build();
+        this.lastKnown =
+                LastKnownAnswers.enabled(properties) ? new LastKnownAnswers(properties, shared, meters, clock) : null;
         shared.onInvalidation(customerId -> {
             if (customerId == null) {
                 drop(); // the fleet may have changed answers while this replica could not hear of it
@@ -60,8 +66,22 @@ public final class ResponseCache {
         });
     }
 
-    @SuppressWarnings("unchecked")
+    /** The answer to {@code operation} about {@code customerId}, or, when Partner Center cannot answer, its last one. */
     public <T> Mono<T> get(Operation operation, String customerId, TypeReference<T> type, Supplier<Mono<T>> load) {
+        return get(operation, customerId, type, load, answer -> true);
+    }
+
+    /**
+     * Like {@link #get(Operation, String, TypeReference, Supplier)}, with a last-known answer used only when {@code
+     * staleAcceptable} accepts it; otherwise Partner Center's failure is answered.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Mono<T> get(
+            Operation operation,
+            String customerId,
+            TypeReference<T> type,
+            Supplier<Mono<T>> load,
+            Predicate<T> staleAcceptable) {
         if (answers == null) {
             return load.get();
         }
@@ -83,6 +103,9 @@ public final class ResponseCache {
                                 status.miss();
                                 return shared.answer(key.customerId(), key.shared(), type, ttl, Mono.defer(load))
                                         .doOnNext(answer -> {
+                                            if (lastKnown != null) {
+                                                lastKnown.answered(operation);
+                                            }
                                             switch (answer.source()) {
                                                 case FLEET -> status.sharedHit();
                                                 case FLEET_AFTER_WAIT -> status.sharedCollapsed();
@@ -94,13 +117,27 @@ public final class ResponseCache {
                                         .map(answer -> new Kept(answer.value(), answer.expiresAt()));
                             },
                             context,
-                            kept -> answers.put(key, kept),
-                            kept -> answers.asMap().remove(key, kept), // the customer changed while it was kept
+                            kept -> {
+                                answers.put(key, kept);
+                                if (lastKnown != null) {
+                                    lastKnown.keep(key, kept);
+                                }
+                            },
+                            kept -> { // the customer changed while it was kept
+                                answers.asMap().remove(key, kept);
+                                if (lastKnown != null) {
+                                    lastKnown.unkeep(key, kept);
+                                }
+                            },
                             () -> {
                                 status.collapsed();
                                 count(operation, "collapsed");
                             })
                     .doOnNext(kept -> status.freshUntil(kept.expiresAt()))
+                    .onErrorResume(
+                            failure -> lastKnown != null && failure instanceof PartnerCenterException,
+                            failure -> lastKnown.instead(
+                                    key, (PartnerCenterException) failure, type, staleAcceptable, status))
                     .mapNotNull(kept -> (T) kept.value());
         });
     }
@@ -137,12 +174,18 @@ public final class ResponseCache {
         }
         String customer = customerId.toLowerCase(Locale.ROOT);
         answers.asMap().keySet().removeIf(key -> key.customerId().equals(customer));
+        if (lastKnown != null) {
+            lastKnown.drop(customer);
+        }
         loading.forget(key -> key.customerId().equals(customer));
     }
 
     private void drop() {
         if (answers != null) {
             answers.invalidateAll();
+        }
+        if (lastKnown != null) {
+            lastKnown.dropAll(); // the fleet's copies, which an update deletes, are looked up instead
         }
     }
 

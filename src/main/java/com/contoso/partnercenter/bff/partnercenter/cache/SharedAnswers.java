@@ -32,6 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
  * replica was cut off from the state is lost to it, so a replica that finds the state again drops every copy it
  * holds, and sends the invalidations it could not send.
  *
+ * <p>The answer Partner Center gave is also kept as the customer's last-known answer for {@code staleIfError}
+ * (guarded by the same count of changes), so that a replica started during an outage has it; an update deletes
+ * it with the fresh one.
+ *
  * <p>A replica alone has nobody to share with: its state is its memory, which the in-process cache in front
  * already is, so an answer is asked at once and kept nowhere else.
  */
@@ -58,6 +62,7 @@ public final class SharedAnswers {
     private final FleetState state;
     private final JsonMapper json;
     private final Duration deadline;
+    private final Duration staleIfError;
     private final Clock clock;
     private final List<Consumer<String>> listeners = new ArrayList<>();
     private final Map<String, List<String>> unsent = new ConcurrentHashMap<>();
@@ -65,11 +70,13 @@ public final class SharedAnswers {
     /**
      * @param deadline partner-center.deadline: a request waits for another replica's answer at most that long in
      *     all, and a replica that died holding the lock holds the others no longer.
+     * @param staleIfError partner-center.cache.stale-if-error: how long a last-known answer is kept; 0 for none.
      */
-    public SharedAnswers(FleetState state, JsonMapper json, Duration deadline, Clock clock) {
+    public SharedAnswers(FleetState state, JsonMapper json, Duration deadline, Duration staleIfError, Clock clock) {
         this.state = state;
         this.json = json;
         this.deadline = deadline;
+        this.staleIfError = staleIfError;
         this.clock = clock;
         state.listen(state.channel(INVALIDATIONS)).subscribe(this::told);
         state.onRecovery(() -> {
@@ -114,6 +121,7 @@ public final class SharedAnswers {
         return Mono.defer(() -> {
             var question = new Question<>(
                     state.key(customerId, "answer", key),
+                    lastKnownKey(customerId, key),
                     state.key(customerId, "asking", key),
                     changes(customerId),
                     type,
@@ -138,9 +146,33 @@ public final class SharedAnswers {
         return state.key(customerId, "changes");
     }
 
-    /** What one request asks, and where its answer, its lock and its customer's changes are kept. */
+    /** What one request asks, and where its answers, its lock and its customer's changes are kept. */
     private record Question<T>(
-            String answerKey, String lockKey, String changesKey, TypeReference<T> type, Duration ttl, Mono<T> load) {}
+            String answerKey,
+            String lastKnownKey,
+            String lockKey,
+            String changesKey,
+            TypeReference<T> type,
+            Duration ttl,
+            Mono<T> load) {}
+
+    private String lastKnownKey(String customerId, String key) {
+        return state.key(customerId, "last-known", key);
+    }
+
+    /**
+     * The last answer Partner Center gave the fleet to {@code key}, fresh or not, while younger than {@code
+     * staleIfError}; empty when there is none, or no fleet to ask.
+     */
+    public <T> Mono<Answer> lastKnown(String customerId, String key, TypeReference<T> type, Duration ttl) {
+        if (!state.reachesOtherReplicas() || staleIfError.isZero()) {
+            return Mono.empty();
+        }
+        return state.get(lastKnownKey(customerId, key))
+                .mapNotNull(kept -> parse(kept, type, Source.FLEET, false))
+                .filter(answer ->
+                        answer.expiresAt().minus(ttl).plus(staleIfError).isAfter(clock.instant()));
+    }
 
     // Under the lock: looked at again first, since between the first look and the lock another replica may have
     // asked, kept its answer and let go (a busy replica measured 30 to 150 ms there, bench/fleet.sh). The count
@@ -151,14 +183,16 @@ public final class SharedAnswers {
         return Mono.defer(() -> state.getAll(List.of(question.answerKey(), question.changesKey()))
                 .defaultIfEmpty(Arrays.asList(null, null))
                 .flatMap(values -> {
-                    Answer kept = values.get(0) == null ? null : parse(values.get(0), question.type(), Source.FLEET);
+                    Answer kept =
+                            values.get(0) == null ? null : parse(values.get(0), question.type(), Source.FLEET, true);
                     if (kept != null) {
                         return Mono.just(kept);
                     }
                     String changesSeen = values.get(1) == null ? "" : values.get(1);
                     return fresh(question)
-                            .flatMap(answer ->
-                                    keep(question, answer, changesSeen).thenReturn(answer));
+                            .flatMap(answer -> keep(question, answer, changesSeen)
+                                    .then(keepLastKnown(question, answer, changesSeen))
+                                    .thenReturn(answer));
                 }));
     }
 
@@ -167,15 +201,18 @@ public final class SharedAnswers {
     }
 
     private <T> Mono<Answer> shared(Question<T> question, Source source) {
-        return state.get(question.answerKey()).mapNotNull(kept -> parse(kept, question.type(), source));
+        return state.get(question.answerKey()).mapNotNull(kept -> parse(kept, question.type(), source, true));
     }
 
-    /** A kept answer; null once it expired, or when this replica cannot read it (another version's, say). */
-    private <T> Answer parse(String kept, TypeReference<T> type, Source source) {
+    /**
+     * A kept answer; null when this replica cannot read it (another version's, say) or, if it must be {@code
+     * fresh}, once it expired.
+     */
+    private <T> Answer parse(String kept, TypeReference<T> type, Source source, boolean fresh) {
         try {
             int newline = kept.indexOf('\n');
             Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(kept.substring(0, newline)));
-            if (!expiresAt.isAfter(clock.instant())) {
+            if (fresh && !expiresAt.isAfter(clock.instant())) {
                 return null;
             }
             return new Answer(json.readValue(kept.substring(newline + 1), type), expiresAt, source);
@@ -190,9 +227,26 @@ public final class SharedAnswers {
         if (left.toMillis() <= 0) {
             return Mono.empty();
         }
-        String kept = answer.expiresAt().toEpochMilli() + "\n" + json.writeValueAsString(answer.value());
-        return state.putUnlessCounted(question.answerKey(), kept, left, question.changesKey(), changesSeen)
+        return state.putUnlessCounted(question.answerKey(), kept(answer), left, question.changesKey(), changesSeen)
                 .then();
+    }
+
+    // For staleIfError from when Partner Center gave it.
+    private <T> Mono<Void> keepLastKnown(Question<T> question, Answer answer, String changesSeen) {
+        if (staleIfError.isZero()) {
+            return Mono.empty();
+        }
+        Duration left = Duration.between(
+                clock.instant(), answer.expiresAt().minus(question.ttl()).plus(staleIfError));
+        return left.toMillis() <= 0
+                ? Mono.empty()
+                : state.putUnlessCounted(
+                                question.lastKnownKey(), kept(answer), left, question.changesKey(), changesSeen)
+                        .then();
+    }
+
+    private String kept(Answer answer) {
+        return answer.expiresAt().toEpochMilli() + "\n" + json.writeValueAsString(answer.value());
     }
 
     /** {@code load}'s answer from Partner Center, holding {@code ttl} from when it came. */
@@ -211,7 +265,10 @@ public final class SharedAnswers {
             return Mono.empty(); // the in-process cache dropped its copies: nobody else has any
         }
         List<String> answerKeys = new ArrayList<>();
-        keys.forEach(key -> answerKeys.add(state.key(customerId, "answer", key)));
+        keys.forEach(key -> {
+            answerKeys.add(state.key(customerId, "answer", key));
+            answerKeys.add(lastKnownKey(customerId, key));
+        });
         return send(customerId, answerKeys);
     }
 

@@ -213,6 +213,18 @@ public enum FailureKind {
         return from == From.ERROR_ANSWER || from == From.BAD_ANSWER;
     }
 
+    /**
+     * Whether the last answer Partner Center gave may be answered instead (stale-if-error): it could not answer
+     * this time (unreachable, too slow, failing, throttled, its circuit open, no token to ask it with). Its own
+     * 4xx is an answer about this request or customer and stands; a 408 or 429 says it did not get to it.
+     */
+    public boolean lastKnownAnswerMayStandIn() {
+        return switch (this) {
+            case NOT_FOUND, NO_RELATIONSHIP, REJECTED, CREDENTIALS, CLIENT_ERROR -> false;
+            default -> true;
+        };
+    }
+
     /** Whether the failure closes the throttle gate of its scope. */
     public boolean closesGate() {
         return this == THROTTLED;

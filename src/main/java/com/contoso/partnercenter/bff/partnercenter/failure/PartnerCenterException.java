@@ -310,6 +310,11 @@ public class PartnerCenterException extends RuntimeException {
         return kind.countsForBreaker(error.isRetryable());
     }
 
+    /** Whether the last answer Partner Center gave may be answered instead of this failure (stale-if-error). */
+    public boolean lastKnownAnswerMayStandIn() {
+        return kind.lastKnownAnswerMayStandIn();
+    }
+
     /** Partner Center's HTTP status, 0 when it gave none. */
     public int upstreamStatus() {
         return upstreamStatus;
