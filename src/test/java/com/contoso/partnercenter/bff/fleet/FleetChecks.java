@@ -1,6 +1,9 @@
 package com.contoso.partnercenter.bff.fleet;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +14,7 @@ import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -309,6 +313,66 @@ abstract class FleetChecks {
                         anyRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
                                 "/v1/customers/[^/]+/qualification"))))
                 .hasSize(4);
+    }
+
+    /**
+     * A replica started while Partner Center is down answers what the fleet last heard from it; an update drops
+     * that everywhere. Two replicas of their own, with a 1 s TTL, so that the fleet's answer goes stale.
+     */
+    @Test
+    @Order(8)
+    void aReplicaStartedDuringAnOutageHasTheFleetsLastKnownAnswers() {
+        String customer = UUID.randomUUID().toString();
+        String upstream = "/v1/customers/" + customer + "/qualifications";
+        String path = "/api/v1/customers/" + customer + "/qualifications";
+        StubMapping known = partnerCenter.stubFor(get(urlPathEqualTo(upstream))
+                .atPriority(1)
+                .willReturn(okJson("[{\"qualification\": \"Education\", \"vettingStatus\": \"Approved\"}]")));
+        StubMapping outage = null;
+        Fleet.Replica before = fleet.start("partner-center.cache.ttl", "1s");
+        Fleet.Replica during = null;
+        try {
+            RawHttp.Answer fresh = before.get(path, token);
+            assertThat(fresh.status()).isEqualTo(200);
+            partnerCenter.removeStub(known);
+            outage = partnerCenter.stubFor(get(urlPathEqualTo(upstream))
+                    .atPriority(1)
+                    .willReturn(aResponse()
+                            .withStatus(503)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody("{\"code\": 503, \"isRetryable\": true}")));
+            sleep(1_200);
+            during = fleet.start("partner-center.cache.ttl", "1s");
+
+            RawHttp.Answer stale = during.get(path, token);
+
+            assertThat(stale.status()).isEqualTo(200);
+            assertThat(stale.json()).isEqualTo(fresh.json());
+            assertThat(stale.header("Cache-Status"))
+                    .matches("partner-center-bff; hit; ttl=-\\d+; detail=stale-if-error");
+            assertThat(Long.parseLong(stale.header("Age"))).isGreaterThanOrEqualTo(1);
+
+            String writer = EndToEnd.token(
+                    issuer,
+                    List.of(LocalTokenIssuer.AUDIENCE),
+                    java.util.Map.of("scp", "partner-center.read partner-center.write"),
+                    3600);
+            assertThat(during.post(path, writer, "{\"qualification\": \"Education\"}")
+                            .status())
+                    .isEqualTo(201);
+            assertThat(during.get(path, token).status())
+                    .as("gone from the fleet")
+                    .isEqualTo(502);
+            assertThat(before.get(path, token).status())
+                    .as("gone from the other replica")
+                    .isEqualTo(502);
+        } finally {
+            partnerCenter.removeStub(outage != null ? outage : known);
+            before.stop();
+            if (during != null) {
+                during.stop();
+            }
+        }
     }
 
     static void sleep(long millis) {
