@@ -129,7 +129,9 @@ export interface paths {
          *     and ignoring spaces: Allowed → eligible; no account status (Partner Center error 600074) →
          *     eligible with accountStatus null; UnderReview, NotAllowed, Unknown → blocked; Not Ready, an
          *     empty status or any status the documented rules do not cover → blocked (fail closed). When
-         *     Partner Center cannot be asked the answer is an error, never a guess. Needs partner-center.read.
+         *     Partner Center cannot be asked, the customer's last-known status stands in only when it blocks
+         *     purchases (Cache-Status detail=stale-if-error, with Age); otherwise the answer is an error, never
+         *     a guess. Needs partner-center.read.
          */
         get: operations["getPurchaseEligibility"];
         put?: never;
@@ -364,7 +366,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -427,12 +429,14 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description A strong tag of the answer's body, the same on every replica; send it back in If-None-Match. */
                     ETag?: string;
-                    /** @description private, max-age=<seconds the service keeps serving this answer>, or no-store when its cache is off. */
+                    /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
+                    /** @description Only on a last-known answer (Cache-Status detail=stale-if-error): seconds since Partner Center gave it. */
+                    Age?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -444,11 +448,11 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description A strong tag of the answer's body, the same on every replica; send it back in If-None-Match. */
                     ETag?: string;
-                    /** @description private, max-age=<seconds the service keeps serving this answer>, or no-store when its cache is off. */
+                    /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
@@ -492,7 +496,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -505,7 +509,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -520,7 +524,7 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -533,7 +537,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -570,7 +574,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description The customer's qualifications. */
                     Location?: string;
@@ -622,7 +626,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description true when this is the answer to an earlier request with the same Idempotency-Key, not a new update. */
                     "Idempotent-Replayed"?: "true";
@@ -661,7 +665,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description true when this is the answer to an earlier request with the same Idempotency-Key, not a new update. */
                     "Idempotent-Replayed"?: "true";
@@ -678,7 +682,7 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description true when this is the answer to an earlier request with the same Idempotency-Key, not a new update. */
                     "Idempotent-Replayed"?: "true";
@@ -693,7 +697,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description true when this is the answer to an earlier request with the same Idempotency-Key, not a new update. */
                     "Idempotent-Replayed"?: "true";
@@ -722,12 +726,14 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description A strong tag of the answer's body, the same on every replica; send it back in If-None-Match. */
                     ETag?: string;
-                    /** @description private, max-age=<seconds the service keeps serving this answer>, or no-store when its cache is off. */
+                    /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
+                    /** @description Only on a last-known answer (Cache-Status detail=stale-if-error): seconds since Partner Center gave it. */
+                    Age?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -739,11 +745,11 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description A strong tag of the answer's body, the same on every replica; send it back in If-None-Match. */
                     ETag?: string;
-                    /** @description private, max-age=<seconds the service keeps serving this answer>, or no-store when its cache is off. */
+                    /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
@@ -787,7 +793,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -800,7 +806,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -815,7 +821,7 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -828,7 +834,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -861,12 +867,14 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description A strong tag of the answer's body, the same on every replica; send it back in If-None-Match. */
                     ETag?: string;
-                    /** @description private, max-age=<seconds the service keeps serving this answer>, or no-store when its cache is off. */
+                    /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
+                    /** @description Only on a last-known answer (Cache-Status detail=stale-if-error): seconds since Partner Center gave it. */
+                    Age?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -878,11 +886,11 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description A strong tag of the answer's body, the same on every replica; send it back in If-None-Match. */
                     ETag?: string;
-                    /** @description private, max-age=<seconds the service keeps serving this answer>, or no-store when its cache is off. */
+                    /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
@@ -926,7 +934,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -939,7 +947,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -954,7 +962,7 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -967,7 +975,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -997,12 +1005,14 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description A strong tag of the answer's body, the same on every replica; send it back in If-None-Match. */
                     ETag?: string;
-                    /** @description private, max-age=<seconds the service keeps serving this answer>, or no-store when its cache is off. */
+                    /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
+                    /** @description Only on a last-known answer (Cache-Status detail=stale-if-error): seconds since Partner Center gave it. */
+                    Age?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1014,11 +1024,11 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description A strong tag of the answer's body, the same on every replica; send it back in If-None-Match. */
                     ETag?: string;
-                    /** @description private, max-age=<seconds the service keeps serving this answer>, or no-store when its cache is off. */
+                    /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
@@ -1062,7 +1072,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -1075,7 +1085,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -1090,7 +1100,7 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -1103,7 +1113,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -1133,12 +1143,14 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description A strong tag of the answer's body, the same on every replica; send it back in If-None-Match. */
                     ETag?: string;
-                    /** @description private, max-age=<seconds the service keeps serving this answer>, or no-store when its cache is off. */
+                    /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
+                    /** @description Only on a last-known answer (Cache-Status detail=stale-if-error): seconds since Partner Center gave it. */
+                    Age?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1150,11 +1162,11 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     /** @description A strong tag of the answer's body, the same on every replica; send it back in If-None-Match. */
                     ETag?: string;
-                    /** @description private, max-age=<seconds the service keeps serving this answer>, or no-store when its cache is off. */
+                    /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
@@ -1198,7 +1210,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -1211,7 +1223,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -1226,7 +1238,7 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };
@@ -1239,7 +1251,7 @@ export interface operations {
                 headers: {
                     /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
                     "X-Correlation-Id"?: string;
-                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call) or partner-center-bff; fwd=bypass (caching off). */
+                    /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
                     [name: string]: unknown;
                 };

@@ -219,7 +219,7 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void conditionalRequestsAndIdempotencyKeysAreDocumented() {
+    void conditionalRequestsLastKnownAnswersAndIdempotencyKeysAreDocumented() {
         served.get("paths")
                 .properties()
                 .forEach(path -> path.getValue().properties().forEach(entry -> {
@@ -242,6 +242,17 @@ class OpenApiDocumentTest {
                                     .as(where + " " + status)
                                     .contains("ETag", "Cache-Control", "Cache-Status");
                         }
+                        // A last-known answer says so, and how old it is.
+                        assertThat(operation
+                                        .at("/responses/200/headers/Age/schema/type")
+                                        .asString())
+                                .as(where + " Age")
+                                .isEqualTo("integer");
+                        assertThat(operation
+                                        .at("/responses/200/headers/Cache-Status/description")
+                                        .asString())
+                                .as(where)
+                                .contains("detail=stale-if-error");
                     }
                 }));
         JsonNode update = served.at("/paths/~1api~1v1~1customers~1{customerId}~1qualifications/post");

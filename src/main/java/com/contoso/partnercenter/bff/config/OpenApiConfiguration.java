@@ -240,6 +240,14 @@ class OpenApiConfiguration {
                             if (conditional && (status.equals("200") || status.equals("304"))) {
                                 conditionalHeaders(response);
                             }
+                            if (conditional && status.equals("200")) {
+                                response.addHeaderObject(
+                                        HttpHeaders.AGE,
+                                        new Header()
+                                                .description("Only on a last-known answer (Cache-Status detail="
+                                                        + "stale-if-error): seconds since Partner Center gave it.")
+                                                .schema(new IntegerSchema().minimum(java.math.BigDecimal.ZERO)));
+                            }
                             if (idempotent && status.equals("201")) {
                                 response.addHeaderObject(
                                         HttpHeaders.LOCATION,
@@ -271,8 +279,8 @@ class OpenApiConfiguration {
         response.addHeaderObject(
                 HttpHeaders.CACHE_CONTROL,
                 new Header()
-                        .description("private, max-age=<seconds the service keeps serving this answer>, or no-store"
-                                + " when its cache is off.")
+                        .description("private, max-age=<seconds the service keeps serving this answer> (0 for a"
+                                + " last-known answer), or no-store when its cache is off.")
                         .schema(new StringSchema().example("private, max-age=30")));
     }
 
@@ -297,8 +305,12 @@ class OpenApiConfiguration {
                     new Header()
                             .description("RFC 9211: where the answer came from: partner-center-bff; hit,"
                                     + " partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff;"
-                                    + " fwd=miss; collapsed (waited for another request's call) or"
-                                    + " partner-center-bff; fwd=bypass (caching off).")
+                                    + " fwd=miss; collapsed (waited for another request's call),"
+                                    + " partner-center-bff; fwd=bypass (caching off), with detail=fleet when another"
+                                    + " replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>;"
+                                    + " detail=stale-if-error: Partner Center could not answer and this is the last"
+                                    + " answer it gave (see Age). Purchase eligibility answers a last-known"
+                                    + " decision only when it blocks purchases.")
                             .schema(new StringSchema().example("partner-center-bff; hit")));
         }
     }

@@ -45,7 +45,9 @@ class PurchaseEligibilityController {
                     and ignoring spaces: Allowed → eligible; no account status (Partner Center error 600074) →
                     eligible with accountStatus null; UnderReview, NotAllowed, Unknown → blocked; Not Ready, an
                     empty status or any status the documented rules do not cover → blocked (fail closed). When
-                    Partner Center cannot be asked the answer is an error, never a guess. Needs partner-center.read.""")
+                    Partner Center cannot be asked, the customer's last-known status stands in only when it blocks
+                    purchases (Cache-Status detail=stale-if-error, with Age); otherwise the answer is an error, never
+                    a guess. Needs partner-center.read.""")
     @ApiResponse(
             responseCode = "200",
             description = "The decision, with a reason a portal can show.",
