@@ -126,6 +126,32 @@ class LocalRunTest {
         });
     }
 
+    /** The README's outage switch: what a portal developer uses to watch last-known answers in the local run. */
+    @Test
+    void theSimulatorsOutageSwitchFailsEveryCallUntilItIsSwitchedBack() throws Exception {
+        String token = tokenByTheReadyLinesCommand(tokenUrl);
+        String simulator = context.getEnvironment().getProperty("partner-center.base-url");
+        String scenario = simulator + "/__admin/scenarios/" + PartnerCenterSimulator.OUTAGE + "/state";
+        try {
+            assertThat(send(HttpRequest.newBuilder(URI.create(scenario))
+                                    .PUT(HttpRequest.BodyPublishers.ofString("{\"state\": \"down\"}")))
+                            .statusCode())
+                    .isEqualTo(200);
+
+            HttpResponse<String> down =
+                    get("/api/v1/customers/" + java.util.UUID.randomUUID() + "/qualification", token);
+            assertThat(down.statusCode()).isEqualTo(502);
+            assertThat(json(down).get("retryable").asBoolean()).isTrue();
+        } finally {
+            assertThat(send(HttpRequest.newBuilder(URI.create(simulator + "/__admin/scenarios/reset"))
+                                    .POST(HttpRequest.BodyPublishers.noBody()))
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+        HttpResponse<String> back = get("/api/v1/customers/" + java.util.UUID.randomUUID() + "/qualification", token);
+        assertThat(back.statusCode()).isEqualTo(200);
+    }
+
     @Test
     void theAnswersRealUsersRecordedAreServedAndRead() throws Exception {
         String token = tokenByTheReadyLinesCommand(tokenUrl);

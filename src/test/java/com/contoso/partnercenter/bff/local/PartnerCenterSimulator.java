@@ -53,7 +53,18 @@ public final class PartnerCenterSimulator {
     /** A GCC validation code Partner Center rejects (400, classic ApiFault). */
     public static final String INVALID_VALIDATION_CODE = "00000";
 
-    private static final int SPECIFIC = 1;
+    /**
+     * The outage switch: with this WireMock scenario in state {@link #OUTAGE_DOWN} ({@code PUT
+     * /__admin/scenarios/partner-center-outage/state} with {@code {"state": "down"}}; {@code POST
+     * /__admin/scenarios/reset} ends it),
+     * every Partner Center call fails 503 {@code isRetryable: true}, as in an outage.
+     */
+    public static final String OUTAGE = "partner-center-outage";
+
+    public static final String OUTAGE_DOWN = "down";
+
+    private static final int OUTAGE_PRIORITY = 1;
+    private static final int SPECIFIC = 2;
     private static final int GENERAL = 5;
     private static final int FALLBACK = 10;
 
@@ -182,6 +193,12 @@ public final class PartnerCenterSimulator {
     }
 
     private static void stubFailures(WireMockServer server) {
+        server.stubFor(authorized(any(urlPathMatching("/v1/.*")), OUTAGE_PRIORITY)
+                .inScenario(OUTAGE)
+                .whenScenarioStateIs(OUTAGE_DOWN)
+                .willReturn(json(503, """
+                        {"code": 503, "description": "The service is unavailable.", "isRetryable": true}
+                        """)));
         server.stubFor(authorized(any(urlPathMatching("/v1/customers/" + THROTTLED + "/.*")), SPECIFIC)
                 .willReturn(json(429, """
                         {"statusCode": 429, "message": "Rate limit is exceeded. Try again in 57 seconds."}
