@@ -184,7 +184,7 @@ export interface components {
             upstreamErrorName?: string;
             /**
              * Format: int64
-             * @description Seconds to wait before asking again, for a 503.
+             * @description Seconds to wait before asking again, for a 503 or a 429.
              * @example 57
              */
             retryAfter?: number;
@@ -504,6 +504,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description This portal has used its share of the partner's quota (partner-center.portals.*.share) and the other portals leave none spare. Retry-After says when its next request is free. */
+            429: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Partner Center failed, answered something unreadable, or refused the service's credentials. */
             502: {
                 headers: {
@@ -660,6 +673,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description This portal has used its share of the partner's quota (partner-center.portals.*.share) and the other portals leave none spare. Retry-After says when its next request is free. */
+            429: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description true when this is the answer to an earlier request with the same Idempotency-Key, not a new update. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Partner Center failed, answered something unreadable, or refused the service's credentials. */
             502: {
                 headers: {
@@ -795,6 +823,19 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This portal has used its share of the partner's quota (partner-center.portals.*.share) and the other portals leave none spare. Retry-After says when its next request is free. */
+            429: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -942,6 +983,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description This portal has used its share of the partner's quota (partner-center.portals.*.share) and the other portals leave none spare. Retry-After says when its next request is free. */
+            429: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Partner Center failed, answered something unreadable, or refused the service's credentials. */
             502: {
                 headers: {
@@ -1080,6 +1134,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description This portal has used its share of the partner's quota (partner-center.portals.*.share) and the other portals leave none spare. Retry-After says when its next request is free. */
+            429: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Partner Center failed, answered something unreadable, or refused the service's credentials. */
             502: {
                 headers: {
@@ -1212,6 +1279,19 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This portal has used its share of the partner's quota (partner-center.portals.*.share) and the other portals leave none spare. Retry-After says when its next request is free. */
+            429: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

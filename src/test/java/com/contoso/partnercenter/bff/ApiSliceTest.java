@@ -3,6 +3,7 @@ package com.contoso.partnercenter.bff;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
 
 import com.contoso.partnercenter.bff.eligibility.BatchProperties;
+import com.contoso.partnercenter.bff.eligibility.EligibilityProperties;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
@@ -36,7 +37,8 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
                         pattern = {
                             ".*\\.SecurityConfiguration",
                             ".*\\.WebConfiguration",
-                            ".*\\.PurchaseEligibilityService"
+                            ".*\\.PurchaseEligibilityService",
+                            ".*\\.PortalConfiguration"
                         }))
 @Import(ApiSliceTest.Meters.class)
 // The deadline the idempotency keys use; the rest only so that the properties bind.
@@ -71,7 +73,12 @@ public abstract class ApiSliceTest {
     }
 
     @TestConfiguration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({BatchProperties.class, PartnerCenterProperties.class})
+    @EnableConfigurationProperties({
+        BatchProperties.class,
+        EligibilityProperties.class,
+        PartnerCenterProperties.class,
+        com.contoso.partnercenter.bff.portal.PortalProperties.class
+    })
     static class Meters {
         @Bean
         MeterRegistry meterRegistry() {

@@ -53,6 +53,21 @@ public final class EndToEnd {
                 .serialize();
     }
 
+    /** A token of the portal with this client id ({@code azp}), with the given scopes. */
+    public static String portalToken(MockOAuth2Server issuer, String clientId, String scopes) {
+        return issuer.issueToken(
+                        LocalTokenIssuer.PORTAL_ISSUER,
+                        clientId,
+                        new DefaultOAuth2TokenCallback(
+                                LocalTokenIssuer.PORTAL_ISSUER,
+                                "user-of-" + clientId,
+                                "JWT",
+                                List.of(LocalTokenIssuer.AUDIENCE),
+                                Map.of("scp", scopes),
+                                3600))
+                .serialize();
+    }
+
     public static String readerToken(MockOAuth2Server issuer) {
         return token(issuer, List.of(LocalTokenIssuer.AUDIENCE), Map.of("scp", "partner-center.read"), 3600);
     }

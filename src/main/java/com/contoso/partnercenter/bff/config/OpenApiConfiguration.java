@@ -168,6 +168,20 @@ class OpenApiConfiguration {
                                             true,
                                             null));
                             problems.put(
+                                    "429",
+                                    problem(
+                                            429,
+                                            "This portal has used its share of the partner's quota"
+                                                    + " (partner-center.portals.*.share) and the other portals leave"
+                                                    + " none spare. Retry-After says when its next request is free.",
+                                            "portal-over-share",
+                                            "This portal is over its share of the partner's quota",
+                                            "The portal sales has used its share of the partner's quota for"
+                                                    + " validation-status (partner-center.portals.sales.share) and the"
+                                                    + " other portals leave none spare; its next request is free in 3 s.",
+                                            true,
+                                            Map.of("retryAfter", 3)));
+                            problems.put(
                                     "503",
                                     problem(
                                             503,
@@ -292,7 +306,7 @@ class OpenApiConfiguration {
                         .description("The request's correlation id: the caller's X-Correlation-Id when it sent a GUID,"
                                 + " otherwise a new one. Quote it when reporting a problem.")
                         .schema(new StringSchema().format("uuid")));
-        if (status.equals("503") || status.equals("409")) {
+        if (status.equals("503") || status.equals("409") || status.equals("429")) {
             response.addHeaderObject(
                     HttpHeaders.RETRY_AFTER,
                     new Header()

@@ -2,6 +2,9 @@ package com.contoso.partnercenter.bff.config;
 
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
+import com.contoso.partnercenter.bff.portal.Portals;
+import com.contoso.partnercenter.bff.qualification.UpdateAudit;
+import com.contoso.partnercenter.bff.web.CallingPortalFilter;
 import com.contoso.partnercenter.bff.web.ContainerErrorValve;
 import com.contoso.partnercenter.bff.web.CorrelationIdFilter;
 import com.contoso.partnercenter.bff.web.EntityTags;
@@ -58,6 +61,25 @@ class WebConfiguration {
     @Bean
     IdempotencyKeys idempotencyKeys(FleetState state, JsonMapper json, PartnerCenterProperties properties) {
         return new IdempotencyKeys(state, json, properties.deadline(), Clock.systemUTC());
+    }
+
+    // Spring Security's filter chain, at Boot's default spring.security.filter.order.
+    private static final int SECURITY_FILTER_ORDER = -100;
+
+    // Right after Spring Security's chain, which has read the token by then.
+    @Bean
+    FilterRegistrationBean<CallingPortalFilter> callingPortalFilter(Portals portals) {
+        var registration = new FilterRegistrationBean<>(new CallingPortalFilter(portals));
+        registration.setOrder(SECURITY_FILTER_ORDER + 1);
+        return registration;
+    }
+
+    // After the portal is named, around everything that answers the update.
+    @Bean
+    FilterRegistrationBean<UpdateAudit> updateAudit(JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new UpdateAudit(json, Clock.systemUTC()));
+        registration.setOrder(SECURITY_FILTER_ORDER + 2);
+        return registration;
     }
 
     // Inside Spring Security's chain, which then sees the answer's own Cache-Control and adds none of its own.

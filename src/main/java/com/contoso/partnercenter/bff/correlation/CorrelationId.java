@@ -54,17 +54,7 @@ public final class CorrelationId {
 
     /** Runs {@code action} with the id in this thread's MDC, then puts back what the thread had before. */
     public static void inScope(String id, Runnable action) {
-        String previous = MDC.get(MDC_KEY);
-        MDC.put(MDC_KEY, id);
-        try {
-            action.run();
-        } finally {
-            if (previous == null) {
-                MDC.remove(MDC_KEY);
-            } else {
-                MDC.put(MDC_KEY, previous);
-            }
-        }
+        MdcScope.with(MDC_KEY, id, action);
     }
 
     /** A Reactor context that carries the id to work subscribed off the request's thread. */

@@ -39,7 +39,7 @@ record CustomerProblem(
         @Schema(description = "Partner Center's error name, when it gave one.", example = "AccountStatusNotFound")
         String upstreamErrorName,
 
-        @Schema(description = "Seconds to wait before asking again, for a 503.", example = "57", minimum = "1")
+        @Schema(description = "Seconds to wait before asking again, for a 503 or a 429.", example = "57", minimum = "1")
         Long retryAfter)
         implements EligibilityAnswer {
 
@@ -53,7 +53,7 @@ record CustomerProblem(
                 e.retryable(),
                 e.upstreamErrorCode(),
                 e.upstreamErrorName(),
-                e.status().value() == 503 ? e.retryAfterSeconds() : null);
+                e.saysWhenToComeBack() ? e.retryAfterSeconds() : null);
     }
 
     static CustomerProblem unexpected(String customerId) {

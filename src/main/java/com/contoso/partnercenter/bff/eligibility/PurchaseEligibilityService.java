@@ -5,6 +5,7 @@ import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.portal.CallingPortal;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -80,6 +81,7 @@ class PurchaseEligibilityService {
         customerIds.forEach(id -> distinct.putIfAbsent(id.toLowerCase(Locale.ROOT), id));
         long deadlineAt = System.nanoTime() + batch.deadline().toNanos();
         String correlationId = CorrelationId.current();
+        String portal = CallingPortal.current();
         List<CacheStatus> statuses = new CopyOnWriteArrayList<>();
         return Flux.fromIterable(distinct.values())
                 .flatMapSequential(
@@ -92,7 +94,8 @@ class PurchaseEligibilityService {
                         batch.concurrency())
                 .collectList()
                 .map(items -> new Batch(items, CacheStatus.combined(statuses)))
-                .contextWrite(CorrelationId.context(correlationId));
+                .contextWrite(CorrelationId.context(correlationId))
+                .contextWrite(CallingPortal.context(portal));
     }
 
     private Mono<EligibilityAnswer> answer(String customerId, long deadlineAt, String correlationId) {

@@ -9,6 +9,7 @@ import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.throttle.GateStore;
 import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.QuotaProperties;
+import com.contoso.partnercenter.bff.portal.Portals;
 import java.time.Clock;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +25,7 @@ record ClientState(TokenStore tokens, GateStore gates, Quota quota, SharedAnswer
             TokenCipher cipher,
             FleetProperties fleet,
             PartnerCenterProperties properties,
+            Portals portals,
             JsonMapper json,
             Clock clock) {
         return new ClientState(
@@ -38,7 +40,7 @@ record ClientState(TokenStore tokens, GateStore gates, Quota quota, SharedAnswer
                         properties.auth().timeout().multipliedBy(2).plusSeconds(2),
                         fleet.failoverWait()),
                 new GateStore(state),
-                new Quota(new QuotaProperties(properties.quota()), state),
+                new Quota(new QuotaProperties(properties.quota()), portals, state),
                 new SharedAnswers(
                         state, json, properties.deadline(), properties.cache().staleIfError(), clock));
     }

@@ -2,6 +2,7 @@ package com.contoso.partnercenter.bff.partnercenter;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
+import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
 import com.contoso.partnercenter.bff.partnercenter.cache.ResponseCache;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
@@ -12,6 +13,8 @@ import com.contoso.partnercenter.bff.partnercenter.upstream.RetryAfter;
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationCode;
 import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
+import com.contoso.partnercenter.bff.portal.CallingPortal;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,43 +68,55 @@ public class PartnerCenterClient {
     private final UpstreamResilience resilience;
     private final ResponseCache cache;
     private final JsonMapper json;
+    private final MeterRegistry meters;
     private final Clock clock;
 
     PartnerCenterClient(
-            WebClient webClient, UpstreamResilience resilience, ResponseCache cache, JsonMapper json, Clock clock) {
+            WebClient webClient,
+            UpstreamResilience resilience,
+            ResponseCache cache,
+            JsonMapper json,
+            MeterRegistry meters,
+            Clock clock) {
         this.webClient = webClient;
         this.resilience = resilience;
         this.cache = cache;
         this.json = json;
+        this.meters = meters;
         this.clock = clock;
     }
 
     /** {@code GET /v1/customers/all/validations}: the partner's GCC validation codes. */
     public Mono<List<ValidationCode>> validationCodes() {
-        return cache.get(
+        return counted(
                 Operation.VALIDATION_CODES,
-                ALL_CUSTOMERS,
-                VALIDATION_CODES,
-                () -> call(
+                cache.get(
                         Operation.VALIDATION_CODES,
                         ALL_CUSTOMERS,
-                        HttpMethod.GET,
-                        uri -> uri.path("/v1/customers/all/validations").build(),
-                        null,
-                        (operation, body) -> items(operation, body, ValidationCode.class)));
+                        VALIDATION_CODES,
+                        () -> call(
+                                Operation.VALIDATION_CODES,
+                                ALL_CUSTOMERS,
+                                HttpMethod.GET,
+                                uri -> uri.path("/v1/customers/all/validations").build(),
+                                null,
+                                (operation, body) -> items(operation, body, ValidationCode.class))));
     }
 
     /** {@code GET /v1/customers/{id}/qualifications}: all qualifications (the asynchronous API). */
     public Mono<List<CustomerQualification>> qualifications(String customerId) {
-        return cache.get(
+        return counted(
                 Operation.QUALIFICATIONS,
-                customerId,
-                QUALIFICATIONS,
-                () -> qualificationsFromPartnerCenter(customerId));
+                cache.get(
+                        Operation.QUALIFICATIONS, customerId, QUALIFICATIONS, () -> askForQualifications(customerId)));
     }
 
     /** The customer's qualifications as Partner Center has them now, never from a cache. */
     public Mono<List<CustomerQualification>> qualificationsFromPartnerCenter(String customerId) {
+        return counted(Operation.QUALIFICATIONS, askForQualifications(customerId));
+    }
+
+    private Mono<List<CustomerQualification>> askForQualifications(String customerId) {
         return call(
                 Operation.QUALIFICATIONS,
                 customerId,
@@ -113,17 +128,20 @@ public class PartnerCenterClient {
 
     /** {@code GET /v1/customers/{id}/qualification}: the single value of the older synchronous API. */
     public Mono<String> qualification(String customerId) {
-        return cache.get(
+        return counted(
                 Operation.QUALIFICATION_SYNC,
-                customerId,
-                QUALIFICATION,
-                () -> call(
+                cache.get(
                         Operation.QUALIFICATION_SYNC,
                         customerId,
-                        HttpMethod.GET,
-                        uri -> uri.path("/v1/customers/{id}/qualification").build(customerId),
-                        null,
-                        PartnerCenterClient::canonicalQualification));
+                        QUALIFICATION,
+                        () -> call(
+                                Operation.QUALIFICATION_SYNC,
+                                customerId,
+                                HttpMethod.GET,
+                                uri -> uri.path("/v1/customers/{id}/qualification")
+                                        .build(customerId),
+                                null,
+                                PartnerCenterClient::canonicalQualification)));
     }
 
     /** {@code POST /v1/customers/{id}/qualifications}: asks Partner Center to vet a qualification. */
@@ -137,27 +155,30 @@ public class PartnerCenterClient {
      */
     public Mono<CustomerQualification> createQualification(
             String customerId, QualificationUpdate update, String requestId) {
-        return call(
-                        Operation.QUALIFICATION_UPDATE,
-                        requestId,
-                        customerId,
-                        HttpMethod.POST,
-                        uri -> {
-                            uri.path("/v1/customers/{id}/qualifications");
-                            if (update.validationCode() != null) {
-                                uri.queryParam("code", "{code}");
-                                return uri.build(customerId, update.validationCode());
-                            }
-                            return uri.build(customerId);
-                        },
-                        update,
-                        (operation, body) -> read(operation, body, CustomerQualification.class))
-                // Answered once the fleet was told: a portal that reads right after its update, on any replica,
-                // does not get the answer from before it.
-                .flatMap(created -> cache.invalidate(customerId)
-                        // A GCC validation code was used up: the partner's codes (remainingCreates) changed too.
-                        .then(update.validationCode() != null ? cache.invalidate(ALL_CUSTOMERS) : Mono.empty())
-                        .thenReturn(created));
+        return counted(
+                Operation.QUALIFICATION_UPDATE,
+                call(
+                                Operation.QUALIFICATION_UPDATE,
+                                requestId,
+                                customerId,
+                                HttpMethod.POST,
+                                uri -> {
+                                    uri.path("/v1/customers/{id}/qualifications");
+                                    if (update.validationCode() != null) {
+                                        uri.queryParam("code", "{code}");
+                                        return uri.build(customerId, update.validationCode());
+                                    }
+                                    return uri.build(customerId);
+                                },
+                                update,
+                                (operation, body) -> read(operation, body, CustomerQualification.class))
+                        // Answered once the fleet was told: a portal that reads right after its update, on any replica,
+                        // does not get the answer from before it.
+                        .flatMap(created -> cache.invalidate(customerId)
+                                // A GCC validation code was used up: the partner's codes (remainingCreates) changed
+                                // too.
+                                .then(update.validationCode() != null ? cache.invalidate(ALL_CUSTOMERS) : Mono.empty())
+                                .thenReturn(created)));
     }
 
     /** {@code GET /v1/customers/{id}/validationStatus?type=…}: the customer's validation status. */
@@ -172,20 +193,50 @@ public class PartnerCenterClient {
     public Mono<ValidationStatus> validationStatus(
             String customerId, String type, Predicate<ValidationStatus> staleAcceptable) {
         // The only type there is is account, so the customer id alone keys the cache.
-        return cache.get(
+        return counted(
                 Operation.VALIDATION_STATUS,
-                customerId,
-                VALIDATION_STATUS,
-                () -> call(
+                cache.get(
                         Operation.VALIDATION_STATUS,
                         customerId,
-                        HttpMethod.GET,
-                        uri -> uri.path("/v1/customers/{id}/validationStatus")
-                                .queryParam("type", "{type}")
-                                .build(customerId, type),
-                        null,
-                        (operation, body) -> read(operation, body, ValidationStatus.class)),
-                staleAcceptable);
+                        VALIDATION_STATUS,
+                        () -> call(
+                                Operation.VALIDATION_STATUS,
+                                customerId,
+                                HttpMethod.GET,
+                                uri -> uri.path("/v1/customers/{id}/validationStatus")
+                                        .queryParam("type", "{type}")
+                                        .build(customerId, type),
+                                null,
+                                (operation, body) -> read(operation, body, ValidationStatus.class)),
+                        staleAcceptable));
+    }
+
+    /**
+     * One question of a portal, counted in {@code partner_center_portal_requests_total{portal,operation,outcome}}
+     * once answered: where the answer came from ({@link CacheStatus#outcome()}) or the problem's type. Tags stay
+     * few: portals are the configured ones and {@code other}, problem types a fixed set.
+     */
+    private <T> Mono<T> counted(Operation operation, Mono<T> question) {
+        return Mono.deferContextual(context -> {
+            String portal = CallingPortal.current(context);
+            CacheStatus status = context.getOrDefault(CacheStatus.class, null);
+            return question.doOnSuccess(
+                            answer -> count(portal, operation, status == null ? "partner-center" : status.outcome()))
+                    .doOnError(failure -> count(
+                            portal, operation, failure instanceof PartnerCenterException e ? e.type() : "unexpected"));
+        });
+    }
+
+    private void count(String portal, Operation operation, String outcome) {
+        meters.counter(
+                        "partner.center.portal.requests",
+                        "portal",
+                        portal,
+                        "operation",
+                        operation.instanceName(),
+                        "outcome",
+                        outcome)
+                .increment();
     }
 
     /** Reads a successful answer's JSON; failures name the operation, which the failure table needs. */

@@ -8,6 +8,7 @@ import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
+import com.contoso.partnercenter.bff.portal.Portals;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
@@ -41,8 +42,9 @@ class PartnerCenterClientConfiguration {
             FleetState state,
             TokenCipher cipher,
             FleetProperties fleet,
+            Portals portals,
             JsonMapper json) {
-        return ClientState.on(state, cipher, fleet, properties, json, CLOCK);
+        return ClientState.on(state, cipher, fleet, properties, portals, json, CLOCK);
     }
 
     // Built from Boot's builder so the HTTP client metrics and tracing stay attached.
@@ -108,6 +110,7 @@ class PartnerCenterClientConfiguration {
                 resilience,
                 new ResponseCache(properties.cache(), state.answers(), meters, CLOCK),
                 json,
+                meters,
                 CLOCK);
     }
 

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.qualification;
 
+import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import com.contoso.partnercenter.bff.web.CachedAnswers;
 import com.contoso.partnercenter.bff.web.CustomerId;
@@ -25,6 +26,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.util.UriComponentsBuilder;
 
 @RestController
@@ -79,23 +82,26 @@ class QualificationController {
                     String idempotencyKey,
             UriComponentsBuilder uri) {
         var location = uri.path("/api/v1/customers/{customerId}/qualifications").build(customerId);
-        if (idempotencyKey == null) {
-            return create(customerId, request, location, null);
-        }
-        return idempotency.once(
-                idempotencyKey,
-                List.of(customerId.toLowerCase(Locale.ROOT), request),
-                CustomerQualification.class,
-                requestId -> create(customerId, request, location, requestId),
-                () -> alreadyThere(customerId, request, location));
+        UpdateAudit.asked(request);
+        ResponseEntity<CustomerQualification> answer = idempotencyKey == null
+                ? create(customerId, request, location, CorrelationId.newId())
+                : idempotency.once(
+                        idempotencyKey,
+                        List.of(customerId.toLowerCase(Locale.ROOT), request),
+                        CustomerQualification.class,
+                        requestId -> create(customerId, request, location, requestId),
+                        () -> alreadyThere(customerId, request, location));
+        UpdateAudit.answered(answer.getBody() == null ? null : answer.getBody().vettingStatus());
+        return answer;
     }
 
     private ResponseEntity<CustomerQualification> create(
             String customerId, QualificationRequest request, URI location, String requestId) {
+        RequestContextHolder.currentRequestAttributes()
+                .setAttribute(IdempotencyKeys.REQUEST_ID_ATTRIBUTE, requestId, RequestAttributes.SCOPE_REQUEST);
         return CachedAnswers.answer(
-                (requestId == null
-                                ? partnerCenter.createQualification(customerId, request.toUpdate())
-                                : partnerCenter.createQualification(customerId, request.toUpdate(), requestId))
+                partnerCenter
+                        .createQualification(customerId, request.toUpdate(), requestId)
                         .map(CustomerQualification::of),
                 (created, cache) -> ResponseEntity.status(HttpStatus.CREATED).location(location));
     }

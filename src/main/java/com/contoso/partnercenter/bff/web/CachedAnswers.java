@@ -1,6 +1,8 @@
 package com.contoso.partnercenter.bff.web;
 
+import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
+import com.contoso.partnercenter.bff.portal.CallingPortal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +67,10 @@ public final class CachedAnswers {
                     }
                     return builder.body(body);
                 })
-                .contextWrite(Context.of(CacheStatus.class, status))
+                // The request's own ids go with its calls, to whichever thread they run on.
+                .contextWrite(Context.of(CacheStatus.class, status)
+                        .putAll(CorrelationId.context(CorrelationId.current()).readOnly())
+                        .putAll(CallingPortal.context(CallingPortal.current()).readOnly()))
                 .block();
     }
 

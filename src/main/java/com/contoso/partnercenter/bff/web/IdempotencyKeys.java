@@ -19,13 +19,14 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Updates that are safe to send again ({@code Idempotency-Key}, draft-ietf-httpapi-idempotency-key-header, as
- * the contract's "Safe retries of an update" says). A key is the calling portal's ({@link CallingPortal}) and is
+ * the contract's "Safe retries of an update" says). A key is the calling portal's ({@link PortalClientId}) and is
  * kept 24 h in the service's {@link FleetState}, so in fleet mode a retry that reaches another replica is
  * answered alike. Per key, one record: the request's fingerprint, its {@code MS-RequestId}, and where it stands:
  *
@@ -48,6 +49,10 @@ public final class IdempotencyKeys {
 
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED = "Idempotent-Replayed";
+
+    /** The request attribute that holds the {@code MS-RequestId} the update was (or was first) sent with. */
+    public static final String REQUEST_ID_ATTRIBUTE = IdempotencyKeys.class.getName() + ".requestId";
+
     static final Duration KEPT = Duration.ofHours(24);
     private static final int MAX_LENGTH = 255;
     // A claim outlives the request that made it by this much before another takes it as abandoned.
@@ -154,7 +159,7 @@ public final class IdempotencyKeys {
             Function<String, ResponseEntity<T>> send,
             Supplier<Optional<ResponseEntity<T>>> applied,
             boolean lookedTwice) {
-        String record = state.key("idempotency", digest(CallingPortal.clientId() + "\n" + valid(key)));
+        String record = state.key("idempotency", digest(PortalClientId.of() + "\n" + valid(key)));
         String fingerprint = digest(json.writeValueAsString(request));
         // With the state not answering (Redis away), this replica's memory keeps the key: each replica alone.
         FleetState store = state;
@@ -286,6 +291,8 @@ public final class IdempotencyKeys {
     }
 
     private <T> ResponseEntity<T> replay(Kept kept, Class<T> type) {
+        RequestContextHolder.currentRequestAttributes()
+                .setAttribute(REQUEST_ID_ATTRIBUTE, kept.requestId(), RequestAttributes.SCOPE_REQUEST);
         if (kept.upstreamStatus() != null) {
             replayedHeader();
             throw PartnerCenterException.answeredBefore(

@@ -54,8 +54,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (cacheStatus != null) {
             response.header(CacheStatus.HEADER, cacheStatus);
         }
-        if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
-            // Every 503 says when to come back.
+        if (e.saysWhenToComeBack()) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
             problem.setProperty("retryAfter", e.retryAfterSeconds()); // as a batch item's problem says it
         }

@@ -20,6 +20,9 @@ public final class Problems {
     /** Problem types are URNs: stable names a portal can switch on, not pages to fetch. */
     public static final String TYPE_PREFIX = "urn:partner-center-bff:problem:";
 
+    /** The request attribute that holds the type of the problem the request was answered with. */
+    public static final String TYPE_ATTRIBUTE = Problems.class.getName() + ".type";
+
     private Problems() {}
 
     public static ProblemDetail create(
@@ -37,6 +40,7 @@ public final class Problems {
     /** Adds what every problem of ours carries to one Spring built. */
     static ProblemDetail complete(ProblemDetail problem, String type, boolean retryable, HttpServletRequest request) {
         problem.setType(URI.create(TYPE_PREFIX + type));
+        request.setAttribute(TYPE_ATTRIBUTE, type); // for the audit of an update
         try {
             // On an error dispatch the request URI is /error; the portal asked for the original one.
             Object original = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);

@@ -1,6 +1,8 @@
 package com.contoso.partnercenter.bff.eligibility;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
@@ -33,7 +35,7 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
         "SomethingNew, false",
     })
     void theDecisionFollowsTheAccountStatus(String status, boolean eligible) {
-        given(partnerCenter.validationStatus(CUSTOMER, "account"))
+        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
                 .willReturn(Mono.just(new ValidationStatus("account", status, null)));
 
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader()))
@@ -49,7 +51,7 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
 
     @Test
     void noAccountStatusUpstreamIsEligibleWithANullStatus() {
-        given(partnerCenter.validationStatus(CUSTOMER, "account"))
+        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS,
                         404,
@@ -72,7 +74,7 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
 
     @Test
     void aNotFoundThatIsNotAboutTheAccountStatusIsNoGuess() {
-        given(partnerCenter.validationStatus(CUSTOMER, "account"))
+        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS,
                         404,
@@ -84,7 +86,7 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
 
     @Test
     void whenPartnerCenterCannotBeAskedTheAnswerIsAnErrorNeverAGuess() {
-        given(partnerCenter.validationStatus(CUSTOMER, "account"))
+        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS,
                         429,
@@ -92,12 +94,12 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
                         Duration.ofSeconds(30))));
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(503).hasHeader("Retry-After", "30");
 
-        given(partnerCenter.validationStatus(CUSTOMER, "account"))
+        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS, 500, new UpstreamError(null, null, null, null), null)));
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(502);
 
-        given(partnerCenter.validationStatus(CUSTOMER, "account"))
+        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
                 .willReturn(Mono.error(
                         PartnerCenterException.deadlineExceeded(Operation.VALIDATION_STATUS, Duration.ofSeconds(25))));
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(504);

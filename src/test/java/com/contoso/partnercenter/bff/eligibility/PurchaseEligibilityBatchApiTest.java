@@ -1,6 +1,7 @@
 package com.contoso.partnercenter.bff.eligibility;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
@@ -50,7 +51,7 @@ class PurchaseEligibilityBatchApiTest extends ApiSliceTest {
     }
 
     void status(String customerId, String status) {
-        given(partnerCenter.validationStatus(customerId, "account"))
+        given(partnerCenter.validationStatus(eq(customerId), eq("account"), any()))
                 .willReturn(Mono.just(new ValidationStatus("account", status, null)));
     }
 
@@ -58,7 +59,7 @@ class PurchaseEligibilityBatchApiTest extends ApiSliceTest {
     void oneFailingCustomerNeverFailsTheList() {
         status(ALLOWED, "Allowed");
         status(REVIEW, "UnderReview");
-        given(partnerCenter.validationStatus(THROTTLED, "account"))
+        given(partnerCenter.validationStatus(eq(THROTTLED), eq("account"), any()))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS,
                         429,
@@ -87,13 +88,13 @@ class PurchaseEligibilityBatchApiTest extends ApiSliceTest {
 
     @Test
     void eachItemIsTheAnswerTheSingleEndpointWouldGive() {
-        given(partnerCenter.validationStatus(ALLOWED, "account"))
+        given(partnerCenter.validationStatus(eq(ALLOWED), eq("account"), any()))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS,
                         404,
                         new UpstreamError("600074", "AccountStatusNotFound", "not found", false),
                         null)));
-        given(partnerCenter.validationStatus(REVIEW, "account"))
+        given(partnerCenter.validationStatus(eq(REVIEW), eq("account"), any()))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS, 500, new UpstreamError(null, null, null, false), null)));
 
@@ -124,8 +125,8 @@ class PurchaseEligibilityBatchApiTest extends ApiSliceTest {
                     assertThat(body).extractingPath("$.items[0].customerId").isEqualTo(REVIEW);
                     assertThat(body).extractingPath("$.items[1].customerId").isEqualTo(ALLOWED);
                 });
-        verify(partnerCenter, times(1)).validationStatus(REVIEW, "account");
-        verify(partnerCenter, times(1)).validationStatus(eq(ALLOWED), anyString());
+        verify(partnerCenter, times(1)).validationStatus(eq(REVIEW), eq("account"), any());
+        verify(partnerCenter, times(1)).validationStatus(eq(ALLOWED), anyString(), any());
     }
 
     @Test
@@ -139,7 +140,7 @@ class PurchaseEligibilityBatchApiTest extends ApiSliceTest {
         for (String id : customers) {
             // Later customers answer sooner, so the items come back out of order unless the batch restores it.
             long delay = 5 + Integer.parseInt(id.substring(0, 8), 16) % 7;
-            given(partnerCenter.validationStatus(id, "account"))
+            given(partnerCenter.validationStatus(eq(id), eq("account"), any()))
                     .willReturn(Mono.delay(Duration.ofMillis(delay))
                             .doOnSubscribe(s -> most.accumulateAndGet(inFlight.incrementAndGet(), Math::max))
                             // Before the answer travels on, which lets the batch start the next call.
@@ -158,7 +159,7 @@ class PurchaseEligibilityBatchApiTest extends ApiSliceTest {
     @Test
     void aBugForOneCustomerIsAProblemItemNotAStackTrace() throws Exception {
         status(ALLOWED, "Allowed");
-        given(partnerCenter.validationStatus(REVIEW, "account"))
+        given(partnerCenter.validationStatus(eq(REVIEW), eq("account"), any()))
                 .willReturn(Mono.error(new IllegalStateException("secret internals")));
 
         var result = batch(ids(List.of(ALLOWED, REVIEW))).exchange();

@@ -9,6 +9,8 @@ import com.contoso.partnercenter.bff.partnercenter.fleet.RedisFleetState;
 import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.QuotaProperties;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.portal.PortalProperties;
+import com.contoso.partnercenter.bff.portal.Portals;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +24,8 @@ import reactor.core.publisher.Mono;
 /** On a real Redis: two replicas' quotas draw from one bucket, from their first call on. */
 class RedisQuotaTest {
 
+    static final Portals ALONE = new Portals(new PortalProperties(Map.of()));
+
     @RegisterExtension
     static RedisServer redis = RedisServer.perClass();
 
@@ -34,11 +38,12 @@ class RedisQuotaTest {
                 new ReactiveStringRedisTemplate(redis.connections()),
                 new FleetProperties(null, prefix, Duration.ofMillis(500), Duration.ofSeconds(3)),
                 Clock.systemUTC());
-        return new Quota(new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(perMinute))), fleet);
+        return new Quota(
+                new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(perMinute))), ALONE, fleet);
     }
 
     static String take(Quota quota) {
-        return quota.acquire(Operation.VALIDATION_CODES, Duration.ZERO)
+        return quota.acquire(Operation.VALIDATION_CODES, Portals.OTHER, Duration.ZERO)
                 .thenReturn("taken")
                 .onErrorResume(
                         PartnerCenterException.class, e -> Mono.just(e.kind().name()))
@@ -84,7 +89,8 @@ class RedisQuotaTest {
                     new ReactiveStringRedisTemplate(own.connections()),
                     new FleetProperties(null, "stand-in-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
                     Clock.systemUTC());
-            var quota = new Quota(new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(5))), fleet);
+            var quota = new Quota(
+                    new QuotaProperties(Map.of("validation-codes", new QuotaProperties.Limit(5))), ALONE, fleet);
             IntStream.range(0, 4).forEach(i -> assertThat(take(quota)).isEqualTo("taken"));
 
             own.stop();

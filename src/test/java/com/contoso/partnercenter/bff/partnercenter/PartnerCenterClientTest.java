@@ -31,6 +31,8 @@ import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.QualificationUpdate;
 import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationCode;
 import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
+import com.contoso.partnercenter.bff.portal.PortalProperties;
+import com.contoso.partnercenter.bff.portal.Portals;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -143,6 +145,7 @@ class PartnerCenterClientTest {
                 new InMemoryFleetState("client-test:", Clock.systemUTC()),
                 TokenCipher.ofThisReplica(),
                 new FleetProperties(null, "client-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
+                new Portals(new PortalProperties(Map.of())),
                 JsonMapper.shared());
         EntraIdTokens tokens = configuration.entraIdTokens(WebClient.builder(), properties, alone);
         return configuration.partnerCenterClient(

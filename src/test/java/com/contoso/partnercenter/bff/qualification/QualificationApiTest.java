@@ -69,7 +69,7 @@ class QualificationApiTest extends ApiSliceTest {
     @Test
     void anEducationQualificationIsCreated() {
         var created = new CustomerQualification("Education", "InReview", null, "2026-11-23T10:00:00Z");
-        given(partnerCenter.createQualification(eq(CUSTOMER), any())).willReturn(Mono.just(created));
+        given(partnerCenter.createQualification(eq(CUSTOMER), any(), any())).willReturn(Mono.just(created));
 
         assertThat(
                         mvc.post()
@@ -89,12 +89,14 @@ class QualificationApiTest extends ApiSliceTest {
                          "vettingCreatedDate": "2026-11-23T10:00:00Z"}""");
         verify(partnerCenter)
                 .createQualification(
-                        CUSTOMER, new QualificationUpdate("Education", "K12", "https://contoso.edu", null));
+                        eq(CUSTOMER),
+                        eq(new QualificationUpdate("Education", "K12", "https://contoso.edu", null)),
+                        any());
     }
 
     @Test
     void aGccQualificationTakesItsValidationCode() {
-        given(partnerCenter.createQualification(eq(CUSTOMER), any()))
+        given(partnerCenter.createQualification(eq(CUSTOMER), any(), any()))
                 .willReturn(Mono.just(new CustomerQualification("GovernmentCommunityCloud", "InReview", null, null)));
 
         assertThat(mvc.post()
@@ -105,7 +107,9 @@ class QualificationApiTest extends ApiSliceTest {
                 .hasStatus(201);
         verify(partnerCenter)
                 .createQualification(
-                        CUSTOMER, new QualificationUpdate("GovernmentCommunityCloud", null, null, "12345"));
+                        eq(CUSTOMER),
+                        eq(new QualificationUpdate("GovernmentCommunityCloud", null, null, "12345")),
+                        any());
     }
 
     @ParameterizedTest
@@ -162,7 +166,7 @@ class QualificationApiTest extends ApiSliceTest {
 
     @Test
     void aConflictUpstreamKeepsItsStatusCodeAndName() {
-        given(partnerCenter.createQualification(eq(CUSTOMER), any()))
+        given(partnerCenter.createQualification(eq(CUSTOMER), any(), any()))
                 .willReturn(Mono.error(PartnerCenterException.fromUpstream(
                         Operation.QUALIFICATION_UPDATE,
                         409,

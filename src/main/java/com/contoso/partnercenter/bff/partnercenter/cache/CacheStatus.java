@@ -73,6 +73,18 @@ public final class CacheStatus {
     }
 
     /**
+     * Where the answer came from, for the portals' figures: {@code stale} (a last-known answer), {@code cache} (kept
+     * or asked for by another request, here or on another replica) or {@code partner-center} (this request asked).
+     */
+    public String outcome() {
+        String now = value;
+        if (now.contains("stale-if-error")) {
+            return "stale";
+        }
+        return now.contains("; hit") || now.contains("collapsed") ? "cache" : "partner-center";
+    }
+
+    /**
      * One header for answers put together from many: the shared status when all agree (every one a hit, or
      * caching off), otherwise a miss, since Partner Center was asked for some.
      */

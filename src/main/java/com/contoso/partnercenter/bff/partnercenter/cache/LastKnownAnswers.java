@@ -4,6 +4,7 @@ import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.portal.CallingPortal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -129,14 +130,16 @@ final class LastKnownAnswers {
                     meters.counter(METER, "operation", key.operation().instanceName())
                             .increment();
                     if (answering.putIfAbsent(key.operation(), true) == null) {
-                        CorrelationId.inScope(
-                                CorrelationId.current(context),
-                                () -> log.warn(
-                                        "Partner Center cannot answer {} ({}): answering last-known answers up to {}"
-                                                + " old",
-                                        key.operation().instanceName(),
-                                        failure.type(),
-                                        staleIfError));
+                        CallingPortal.inScope(
+                                CallingPortal.current(context),
+                                () -> CorrelationId.inScope(
+                                        CorrelationId.current(context),
+                                        () -> log.warn(
+                                                "Partner Center cannot answer {} ({}): answering last-known answers up to {}"
+                                                        + " old",
+                                                key.operation().instanceName(),
+                                                failure.type(),
+                                                staleIfError)));
                     }
                 }));
     }

@@ -77,6 +77,18 @@ public enum FailureKind {
     CIRCUIT_OPEN(503, "circuit-open", "Partner Center is failing", ALWAYS, LATER, IGNORED, SERVICE),
     /** The partner's quota for the operation ({@code partner-center.quota.*}) is used up for longer than the deadline. */
     QUOTA_EXHAUSTED(503, "quota-exhausted", "The partner's quota is used up", ALWAYS, LATER, IGNORED, SERVICE),
+    /**
+     * The calling portal has used its share of the partner's quota and the other portals leave none spare now: it
+     * sends again after {@code Retry-After}, while the others are served.
+     */
+    PORTAL_OVER_SHARE(
+            429,
+            "portal-over-share",
+            "This portal is over its share of the partner's quota",
+            ALWAYS,
+            LATER,
+            IGNORED,
+            SERVICE),
     /** Too many Partner Center calls are in flight already. */
     OVERLOADED(503, "overloaded", "Too many requests in flight", ALWAYS, LATER, IGNORED, SERVICE),
 
@@ -220,7 +232,8 @@ public enum FailureKind {
      */
     public boolean lastKnownAnswerMayStandIn() {
         return switch (this) {
-            case NOT_FOUND, NO_RELATIONSHIP, REJECTED, CREDENTIALS, CLIENT_ERROR -> false;
+            // A portal over its share is told to slow down, not answered as if Partner Center were failing.
+            case NOT_FOUND, NO_RELATIONSHIP, REJECTED, CREDENTIALS, CLIENT_ERROR, PORTAL_OVER_SHARE -> false;
             default -> true;
         };
     }

@@ -224,6 +224,19 @@ public class PartnerCenterException extends RuntimeException {
                 null);
     }
 
+    /** The calling portal used its share of the partner's quota, and the other portals leave none spare. */
+    public static PartnerCenterException portalOverShare(Operation operation, String portal, Duration retryAfter) {
+        return new PartnerCenterException(
+                FailureKind.PORTAL_OVER_SHARE,
+                operation,
+                "The portal " + portal + " has used its share of the partner's quota for " + operation.instanceName()
+                        + " (partner-center.portals." + portal + ".share) and the other portals leave none spare;"
+                        + " its next request is free in " + seconds(retryAfter) + " s.",
+                Upstream.NONE,
+                retryAfter,
+                null);
+    }
+
     /** Too many calls to Partner Center are in flight already. */
     public static PartnerCenterException overloaded(Operation operation) {
         return new PartnerCenterException(
@@ -308,6 +321,11 @@ public class PartnerCenterException extends RuntimeException {
     /** Whether the failure says Partner Center is failing, rather than this one request. */
     public boolean countsForBreaker() {
         return kind.countsForBreaker(error.isRetryable());
+    }
+
+    /** Every 503 and 429 says when to come back ({@code Retry-After}, and {@code retryAfter} in the problem). */
+    public boolean saysWhenToComeBack() {
+        return status() == HttpStatus.SERVICE_UNAVAILABLE || status() == HttpStatus.TOO_MANY_REQUESTS;
     }
 
     /** Whether the last answer Partner Center gave may be answered instead of this failure (stale-if-error). */

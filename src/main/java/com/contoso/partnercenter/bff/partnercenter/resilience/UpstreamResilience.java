@@ -7,6 +7,7 @@ import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.portal.CallingPortal;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -126,6 +127,7 @@ public class UpstreamResilience {
         // A customer's failures count once in the breaker's window; each call of the partner's codes is its own.
         String breakerKey = operation.perCustomer() ? customerId.toLowerCase(Locale.ROOT) : requestId;
         return Mono.deferContextual(context -> {
+            String portal = CallingPortal.current(context);
             // A request that waited (for another replica's answer) has only what is left of its deadline.
             Instant deadlineAt = Deadline.in(context, clock.instant().plus(deadline));
             var attempts = new AtomicInteger();
@@ -136,6 +138,7 @@ public class UpstreamResilience {
                 // The partner's quota, if it has one: wait for a turn while the deadline leaves an attempt's time.
                 Mono<Void> turn = quota.acquire(
                         operation,
+                        portal,
                         Duration.between(clock.instant(), deadlineAt)
                                 .minus(p.timeLimiter.getTimeLimiterConfig().getTimeoutDuration()));
                 // Counted when it is sent, so refusals by the bulkhead or the breaker are not attempts.
@@ -168,7 +171,8 @@ public class UpstreamResilience {
                     .timeout(
                             Deadline.left(clock, deadlineAt),
                             Mono.error(() -> PartnerCenterException.deadlineExceeded(operation, deadline)))
-                    .doOnError(e -> logFailure(operation, customerId, correlationId, e, attempts.get()));
+                    .doOnError(e -> CallingPortal.inScope(
+                            portal, () -> logFailure(operation, customerId, correlationId, e, attempts.get())));
         });
     }
 

@@ -4,15 +4,30 @@ import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterExceptio
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.portal.Portals;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The partner's quota per operation ({@code partner-center.quota.<operation>.requests-per-minute}), counted for
- * the whole fleet in its state: a token bucket as one paced counter (GCRA), a burst of the whole quota and one
- * more request each sixtieth of a minute. Each request to Partner Center takes a turn; over the quota a call
- * reserves the next turn if it comes within its deadline and waits for it, so the fleet's calls are served in
- * turn, and answers 503 with {@code Retry-After} otherwise.
+ * the whole fleet in its state as token buckets, each one paced counter (GCRA): a burst of a minute's worth and
+ * one more request each sixtieth of a minute.
+ *
+ * <p>One portal alone (none configured) has the whole quota: over it a call reserves the next turn if it comes
+ * within its deadline and waits for it, so the fleet's calls are served in turn, and answers 503 {@code
+ * quota-exhausted} with {@code Retry-After} otherwise.
+ *
+ * <p>Several portals share it fairly and without waste: each has a bucket of {@code quota × share ÷ sum of
+ * shares} a minute, its guarantee, and a call takes a turn of its own portal's bucket if one is free. If none is,
+ * it borrows a free turn from another portal's bucket, but only while that one holds more than half its burst,
+ * so that a portal under its guarantee always finds its own turns, however hard another floods. Nothing free: a
+ * 429 {@code portal-over-share} with {@code Retry-After} (when its own next turn is free), at once, rather than a
+ * wait behind its own flood that would hold its callers up to the deadline. The buckets' rates add up to the
+ * quota, so the partner never sends more than it.
  *
  * <p>While the state is away (or does not answer a turn within the fleet timeout) each replica counts in its own
  * memory instead: it fails open, as Spring Cloud Gateway's and Envoy's distributed limiters do, rather than
@@ -26,34 +41,90 @@ public final class Quota {
     private static final Duration ANY_WAIT = Duration.ofDays(365);
 
     private final QuotaProperties properties;
+    private final Portals portals;
     private final FleetState state;
     private final InMemoryFleetState standIn;
 
-    public Quota(QuotaProperties properties, FleetState state) {
+    public Quota(QuotaProperties properties, Portals portals, FleetState state) {
         this.properties = properties;
+        this.portals = portals;
         this.state = state;
         this.standIn = state.standIn();
     }
 
-    /** Completes when a request of the operation may be sent, within {@code maxWait}; else a 503. */
-    public Mono<Void> acquire(Operation operation, Duration maxWait) {
+    /** One portal's token bucket of an operation's quota. */
+    private record Bucket(String counter, Duration interval, int burst) {}
+
+    /**
+     * Completes when a request of the operation from {@code portal} may be sent, within {@code maxWait}; else a 503
+     * (the quota used up) or, when portals share it, a 429 (the portal over its share).
+     */
+    public Mono<Void> acquire(Operation operation, String portal, Duration maxWait) {
         int perMinute = properties.requestsPerMinute(operation);
         if (perMinute <= 0) {
             return Mono.empty();
         }
-        // The quota in the key: a changed quota is a new counter, and during a rollout old and new replicas each
-        // keep their own.
-        String counter = state.key("quota:" + operation.instanceName() + ":" + perMinute);
-        Duration interval = Duration.ofMinutes(1).dividedBy(perMinute);
-        return state.takeTurn(counter, interval, perMinute, maxWait)
+        if (!portals.shared()) {
+            // The quota in the key: a changed quota is a new counter, and during a rollout old and new replicas each
+            // keep their own.
+            var whole = new Bucket(
+                    state.key("quota:" + operation.instanceName() + ":" + perMinute),
+                    Duration.ofMinutes(1).dividedBy(perMinute),
+                    perMinute);
+            return turn(whole, whole.burst(), maxWait)
+                    .flatMap(turn -> turn.isNegative()
+                            ? Mono.error(PartnerCenterException.quotaExhausted(operation, turn.negated()))
+                            : turn.isZero()
+                                    ? Mono.<Void>empty()
+                                    : Mono.delay(turn).then());
+        }
+        Map<String, Integer> shares = portals.shares();
+        String mine = shares.containsKey(portal) ? portal : Portals.OTHER;
+        Bucket own = bucket(operation, perMinute, mine, shares);
+        List<Bucket> others = new ArrayList<>();
+        shares.keySet().stream()
+                .filter(name -> !name.equals(mine))
+                .forEach(name -> others.add(bucket(operation, perMinute, name, shares)));
+        return turn(own, own.burst(), Duration.ZERO)
+                .filter(turn -> !turn.isNegative())
+                .switchIfEmpty(Flux.fromIterable(others)
+                        // More than half of the other portal's burst left: a turn it does not need now.
+                        .concatMap(other ->
+                                turn(other, other.burst() / 2, Duration.ZERO).filter(turn -> !turn.isNegative()))
+                        .next())
+                .switchIfEmpty(Mono.defer(() -> turn(own, own.burst(), ANY_WAIT.negated())
+                        .flatMap(wait -> Mono.error(PartnerCenterException.portalOverShare(
+                                operation, mine, wait.isNegative() ? wait.negated() : own.interval())))))
+                .then();
+    }
+
+    // The portal's part of the quota, at least one a minute. Shares and quota in the key, as above.
+    private Bucket bucket(Operation operation, int perMinute, String portal, Map<String, Integer> shares) {
+        int total = shares.values().stream().mapToInt(Integer::intValue).sum();
+        double perMinuteOfPortal = Math.max(1.0, (double) perMinute * shares.get(portal) / total);
+        return new Bucket(
+                state.key("quota:" + operation.instanceName() + ":" + perMinute + ":" + portal + ":"
+                        + shares.get(portal) + "of" + total),
+                Duration.ofNanos((long) (Duration.ofMinutes(1).toNanos() / perMinuteOfPortal)),
+                (int) Math.max(1, Math.floor(perMinuteOfPortal)));
+    }
+
+    /**
+     * A turn of {@code bucket} counted as if its burst were {@code burst} (a smaller one leaves the rest to its
+     * portal), in the fleet's state or, while it is away, this replica's memory. A negative {@code maxWait} takes
+     * nothing and only says, negated, how long until a turn is free.
+     */
+    private Mono<Duration> turn(Bucket bucket, int burst, Duration maxWait) {
+        if (burst < 1) {
+            return Mono.just(bucket.interval().negated()); // nothing to spare in a bucket of one
+        }
+        return state.takeTurn(bucket.counter(), bucket.interval(), burst, maxWait)
                 .doOnNext(turn -> {
                     if (!turn.isNegative() && state.reachesOtherReplicas()) {
-                        standIn.takeTurn(counter, interval, perMinute, ANY_WAIT).subscribe();
+                        standIn.takeTurn(bucket.counter(), bucket.interval(), burst, ANY_WAIT)
+                                .subscribe();
                     }
                 })
-                .switchIfEmpty(Mono.defer(() -> standIn.takeTurn(counter, interval, perMinute, maxWait)))
-                .flatMap(turn -> turn.isNegative()
-                        ? Mono.error(PartnerCenterException.quotaExhausted(operation, turn.negated()))
-                        : turn.isZero() ? Mono.<Void>empty() : Mono.delay(turn).then());
+                .switchIfEmpty(Mono.defer(() -> standIn.takeTurn(bucket.counter(), bucket.interval(), burst, maxWait)));
     }
 }

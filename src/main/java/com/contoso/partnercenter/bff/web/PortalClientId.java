@@ -9,17 +9,26 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * {@code appid} (v1); other issuers in {@code client_id} (RFC 9068). A token with none of them is known by its
  * subject.
  */
-public final class CallingPortal {
+public final class PortalClientId {
 
     private static final String[] CLIENT_ID_CLAIMS = {"azp", "appid", "client_id"};
 
-    private CallingPortal() {}
+    private PortalClientId() {}
 
     /** The calling portal's client id, or {@code sub:<subject>} when its token names no client. */
-    public static String clientId() {
+    public static String of() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (!(authentication instanceof JwtAuthenticationToken token)) {
             return "anonymous";
+        }
+        String clientId = ofToken();
+        return clientId != null ? clientId : "sub:" + token.getToken().getSubject();
+    }
+
+    /** The client id the request's token names; {@code null} for none, or no token. */
+    public static String ofToken() {
+        if (!(SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token)) {
+            return null;
         }
         for (String claim : CLIENT_ID_CLAIMS) {
             Object value = token.getToken().getClaims().get(claim);
@@ -27,6 +36,6 @@ public final class CallingPortal {
                 return id;
             }
         }
-        return "sub:" + token.getToken().getSubject();
+        return null;
     }
 }
