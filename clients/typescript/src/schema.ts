@@ -454,6 +454,8 @@ export interface operations {
                     ETag?: string;
                     /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
+                    /** @description Only on a last-known answer (Cache-Status detail=stale-if-error): seconds since Partner Center gave it. */
+                    Age?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -779,6 +781,8 @@ export interface operations {
                     ETag?: string;
                     /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
+                    /** @description Only on a last-known answer (Cache-Status detail=stale-if-error): seconds since Partner Center gave it. */
+                    Age?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -933,6 +937,8 @@ export interface operations {
                     ETag?: string;
                     /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
+                    /** @description Only on a last-known answer (Cache-Status detail=stale-if-error): seconds since Partner Center gave it. */
+                    Age?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1084,6 +1090,8 @@ export interface operations {
                     ETag?: string;
                     /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
+                    /** @description Only on a last-known answer (Cache-Status detail=stale-if-error): seconds since Partner Center gave it. */
+                    Age?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1235,6 +1243,8 @@ export interface operations {
                     ETag?: string;
                     /** @description private, max-age=<seconds the service keeps serving this answer> (0 for a last-known answer), or no-store when its cache is off. */
                     "Cache-Control"?: string;
+                    /** @description Only on a last-known answer (Cache-Status detail=stale-if-error): seconds since Partner Center gave it. */
+                    Age?: number;
                     [name: string]: unknown;
                 };
                 content?: never;

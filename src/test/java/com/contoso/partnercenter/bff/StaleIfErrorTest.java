@@ -255,10 +255,28 @@ class StaleIfErrorTest {
                 .isEqualTo(asked);
     }
 
-    /** An operator who trusts a last-known "allowed" more than a blocked purchase. */
+    /** An operator who trusts a last-known "allowed" more than a blocked purchase, and gives batches 2 s. */
     @Nested
-    @TestPropertySource(properties = "partner-center.eligibility.stale-allowed=true")
+    @TestPropertySource(
+            properties = {"partner-center.eligibility.stale-allowed=true", "partner-center.batch.deadline=2s"})
     class StaleAllowed {
+
+        @Test
+        void aBatchWhoseDeadlinePassesAnswersTheLastKnownDecisionAsASingleRequestWould() {
+            String slow = UUID.randomUUID().toString();
+            partnerCenterKnows(slow, "UnderReview");
+            RawHttp.Answer fresh = read("/api/v1/customers/" + slow + "/purchase-eligibility");
+            pastTheTtl();
+            stub(get(urlPathEqualTo("/v1/customers/" + slow + "/validationStatus"))
+                    .willReturn(okJson("{}").withFixedDelay(6_000)));
+
+            RawHttp.Answer batch = post(
+                    "/api/v1/purchase-eligibility/batch",
+                    "{\"customerIds\": [\"" + slow + "\"]}",
+                    "partner-center.read");
+
+            assertThat(batch.json().path("items").get(0)).isEqualTo(fresh.json());
+        }
 
         @Test
         void aLastKnownAllowedStatusIsAnswered() {

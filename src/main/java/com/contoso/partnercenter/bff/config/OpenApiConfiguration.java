@@ -254,7 +254,7 @@ class OpenApiConfiguration {
                             if (conditional && (status.equals("200") || status.equals("304"))) {
                                 conditionalHeaders(response);
                             }
-                            if (conditional && status.equals("200")) {
+                            if (conditional && (status.equals("200") || status.equals("304"))) {
                                 response.addHeaderObject(
                                         HttpHeaders.AGE,
                                         new Header()

@@ -4,10 +4,12 @@ import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.contoso.partnercenter.bff.portal.CallingPortal;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +26,7 @@ import reactor.core.publisher.Mono;
 class PurchaseEligibilityService {
 
     private static final Logger log = LoggerFactory.getLogger(PurchaseEligibilityService.class);
+    private static final Duration BACKSTOP = Duration.ofMillis(200);
 
     private final PartnerCenterClient partnerCenter;
     private final MeterRegistry meters;
@@ -80,6 +83,7 @@ class PurchaseEligibilityService {
         Map<String, String> distinct = new LinkedHashMap<>();
         customerIds.forEach(id -> distinct.putIfAbsent(id.toLowerCase(Locale.ROOT), id));
         long deadlineAt = System.nanoTime() + batch.deadline().toNanos();
+        Deadline due = new Deadline(Instant.now().plus(batch.deadline()));
         String correlationId = CorrelationId.current();
         String portal = CallingPortal.current();
         List<CacheStatus> statuses = new CopyOnWriteArrayList<>();
@@ -88,7 +92,7 @@ class PurchaseEligibilityService {
                         id -> {
                             CacheStatus status = new CacheStatus();
                             statuses.add(status);
-                            return answer(id, deadlineAt, correlationId)
+                            return answer(id, deadlineAt, due, correlationId)
                                     .contextWrite(context -> context.put(CacheStatus.class, status));
                         },
                         batch.concurrency())
@@ -98,7 +102,7 @@ class PurchaseEligibilityService {
                 .contextWrite(CallingPortal.context(portal));
     }
 
-    private Mono<EligibilityAnswer> answer(String customerId, long deadlineAt, String correlationId) {
+    private Mono<EligibilityAnswer> answer(String customerId, long deadlineAt, Deadline due, String correlationId) {
         // The deadline is the batch's: a customer queued behind others gets only what is left of it.
         Mono<PurchaseEligibility> decision = Mono.defer(() -> {
             Duration left = Duration.ofNanos(deadlineAt - System.nanoTime());
@@ -113,7 +117,11 @@ class PurchaseEligibilityService {
                             PartnerCenterException.deadlineExceeded(Operation.VALIDATION_STATUS, batch.deadline())));
             return left.isNegative() || left.isZero()
                     ? tooLate
-                    : eligibility(customerId).timeout(left, tooLate);
+                    // The call's own deadline is the batch's, so that it ends inside the cache, where the last-known
+                    // status may stand in (as for a single request); this one is only the backstop.
+                    : eligibility(customerId)
+                            .contextWrite(context -> due.within(context))
+                            .timeout(left.plus(BACKSTOP), tooLate);
         });
         return decision.<EligibilityAnswer>map(answer -> answer).onErrorResume(e -> {
             if (e instanceof PartnerCenterException pc) {

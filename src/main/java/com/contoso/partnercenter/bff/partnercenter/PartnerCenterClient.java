@@ -172,13 +172,20 @@ public class PartnerCenterClient {
                                 },
                                 update,
                                 (operation, body) -> read(operation, body, CustomerQualification.class))
-                        // Answered once the fleet was told: a portal that reads right after its update, on any replica,
-                        // does not get the answer from before it.
-                        .flatMap(created -> cache.invalidate(customerId)
-                                // A GCC validation code was used up: the partner's codes (remainingCreates) changed
-                                // too.
-                                .then(update.validationCode() != null ? cache.invalidate(ALL_CUSTOMERS) : Mono.empty())
-                                .thenReturn(created)));
+                        .flatMap(created -> changed(customerId, update).thenReturn(created))
+                        // It may have been applied: what was kept from before it may be out of date, fresh or
+                        // last-known.
+                        .onErrorResume(
+                                failure -> failure instanceof PartnerCenterException e
+                                        && e.kind().outcomeUnknown(false),
+                                failure -> changed(customerId, update).then(Mono.error(failure))));
+    }
+
+    // Answered once the fleet was told: a portal that reads right after its update, on any replica, does not get
+    // the answer from before it. A GCC validation code used up changes the partner's codes (remainingCreates) too.
+    private Mono<Void> changed(String customerId, QualificationUpdate update) {
+        return cache.invalidate(customerId)
+                .then(update.validationCode() != null ? cache.invalidate(ALL_CUSTOMERS) : Mono.empty());
     }
 
     /** {@code GET /v1/customers/{id}/validationStatus?type=…}: the customer's validation status. */

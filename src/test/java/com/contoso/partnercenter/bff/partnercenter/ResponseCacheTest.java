@@ -131,6 +131,25 @@ class ResponseCacheTest {
         assertThat(upstreamCalls()).isEqualTo(2);
     }
 
+    /** An update that may have been applied (its connection broke) drops what was kept from before it too. */
+    @Test
+    void anUpdateWhoseOutcomeIsUnknownDropsTheCustomersAnswers() {
+        wireMock.stubFor(get(QUALIFICATIONS).willReturn(okJson("[]")));
+        wireMock.stubFor(post(urlPathEqualTo(QUALIFICATIONS))
+                .willReturn(
+                        aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+        PartnerCenterClient client = client(Duration.ofSeconds(30));
+
+        client.qualifications(CUSTOMER).block();
+        assertThatThrownBy(() -> client.createQualification(
+                                CUSTOMER, new QualificationUpdate("Education", null, null, null))
+                        .block())
+                .isInstanceOf(PartnerCenterException.class);
+        client.qualifications(CUSTOMER).block();
+
+        assertThat(upstreamCalls()).isEqualTo(2);
+    }
+
     /** A GCC qualification uses up one of the partner's validation codes: the codes are asked again. */
     @Test
     void anUpdateWithAValidationCodeDropsThePartnersCodes() {

@@ -3,6 +3,7 @@ package com.contoso.partnercenter.bff.partnercenter.cache;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -19,5 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record CacheProperties(
         @DefaultValue("30s") @NotNull Duration ttl,
         @DefaultValue("10000") @Min(1) long maxSize,
-        @DefaultValue("24h") @NotNull Duration staleIfError,
+
+        @DefaultValue("24h") @NotNull @DurationMin(nanos = 0)
+        Duration staleIfError,
+
         @DefaultValue("50000") @Min(1) long lastKnownMaxSize) {}

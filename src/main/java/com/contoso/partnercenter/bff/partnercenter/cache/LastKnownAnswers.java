@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ import tools.jackson.core.type.TypeReference;
 final class LastKnownAnswers {
 
     static final String METER = "partner.center.stale.answers";
+    private static final Duration QUIET = Duration.ofMinutes(1);
 
     private static final Logger log = LoggerFactory.getLogger(LastKnownAnswers.class);
 
@@ -39,7 +41,8 @@ final class LastKnownAnswers {
     private final SharedAnswers shared;
     private final Duration ttl;
     private final Duration staleIfError;
-    private final Map<Operation, Boolean> answering = new ConcurrentHashMap<>();
+    // Per operation, when this replica last answered a last-known answer, while it is answering them.
+    private final Map<Operation, Instant> answering = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Clock clock;
 
@@ -50,8 +53,12 @@ final class LastKnownAnswers {
         this.meters = meters;
         this.clock = clock;
         this.known = Caffeine.newBuilder()
-                .expireAfter(Expiry.<ResponseCache.Key, ResponseCache.Kept>creating(
+                // From each answer kept, the newer one replacing the older: a customer read every day keeps its
+                // last answer for staleIfError after the latest read, not after the first. On the service's clock,
+                // as every other expiry here.
+                .expireAfter(Expiry.<ResponseCache.Key, ResponseCache.Kept>writing(
                         (key, kept) -> Deadline.left(clock, until(kept))))
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .maximumSize(properties.lastKnownMaxSize())
                 .executor(Runnable::run) // bounded as they are kept, not a moment later: they are the bulky ones
                 .build();
@@ -89,9 +96,14 @@ final class LastKnownAnswers {
         known.invalidateAll();
     }
 
-    /** Partner Center answered {@code operation}: if this replica was answering last-known answers, it stops. */
+    /**
+     * Partner Center answered {@code operation}: if this replica was answering last-known answers and has answered
+     * none for a minute, it has stopped. The minute keeps one customer that fails while the others are answered
+     * from writing a line per request.
+     */
     void answered(Operation operation) {
-        if (answering.remove(operation) != null) {
+        Instant last = answering.get(operation);
+        if (last != null && !last.plus(QUIET).isAfter(clock.instant()) && answering.remove(operation, last)) {
             log.info("Partner Center answers {} again: no more last-known answers for it", operation.instanceName());
         }
     }
@@ -108,6 +120,10 @@ final class LastKnownAnswers {
             Predicate<T> acceptable,
             CacheStatus status) {
         if (!failure.lastKnownAnswerMayStandIn()) {
+            if (failure.supersedesLastKnownAnswer()) {
+                known.invalidate(key);
+                return shared.forgetLastKnown(key.customerId(), key.shared()).then(Mono.error(failure));
+            }
             return Mono.error(failure);
         }
         ResponseCache.Kept mine = known.getIfPresent(key);
@@ -116,7 +132,8 @@ final class LastKnownAnswers {
                 : shared.lastKnown(key.customerId(), key.shared(), type, ttl)
                         .map(answer -> new ResponseCache.Kept(answer.value(), answer.expiresAt()));
         return Mono.deferContextual(context -> found.filter(kept -> until(kept).isAfter(clock.instant()))
-                .filter(kept -> acceptsValue(acceptable, kept))
+                // The caller's rule is for stale answers; a fresh one only crowded out of the cache is just an answer.
+                .filter(kept -> kept.expiresAt().isAfter(clock.instant()) || acceptsValue(acceptable, kept))
                 .switchIfEmpty(Mono.error(failure))
                 .doOnNext(kept -> {
                     Instant now = clock.instant();
@@ -129,7 +146,7 @@ final class LastKnownAnswers {
                     status.stale(kept.expiresAt().minus(ttl), kept.expiresAt(), now);
                     meters.counter(METER, "operation", key.operation().instanceName())
                             .increment();
-                    if (answering.putIfAbsent(key.operation(), true) == null) {
+                    if (answering.put(key.operation(), now) == null) {
                         CallingPortal.inScope(
                                 CallingPortal.current(context),
                                 () -> CorrelationId.inScope(

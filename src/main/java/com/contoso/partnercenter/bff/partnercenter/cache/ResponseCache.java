@@ -103,7 +103,8 @@ public final class ResponseCache {
                                 status.miss();
                                 return shared.answer(key.customerId(), key.shared(), type, ttl, Mono.defer(load))
                                         .doOnNext(answer -> {
-                                            if (lastKnown != null) {
+                                            if (lastKnown != null
+                                                    && answer.source() == SharedAnswers.Source.PARTNER_CENTER) {
                                                 lastKnown.answered(operation);
                                             }
                                             switch (answer.source()) {

@@ -232,6 +232,14 @@ public final class SharedAnswers {
     }
 
     // For staleIfError from when Partner Center gave it.
+    /** Partner Center said the last-known answer to {@code key} no longer holds: gone from the fleet too. */
+    public Mono<Void> forgetLastKnown(String customerId, String key) {
+        if (!state.reachesOtherReplicas() || staleIfError.isZero()) {
+            return Mono.empty();
+        }
+        return state.delete(List.of(lastKnownKey(customerId, key))).then();
+    }
+
     private <T> Mono<Void> keepLastKnown(Question<T> question, Answer answer, String changesSeen) {
         if (staleIfError.isZero()) {
             return Mono.empty();

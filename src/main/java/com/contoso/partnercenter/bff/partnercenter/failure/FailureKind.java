@@ -238,6 +238,14 @@ public enum FailureKind {
         };
     }
 
+    /**
+     * Whether Partner Center said the answer itself is gone (no such resource, no relationship any more): the
+     * last one it gave no longer holds, and is forgotten.
+     */
+    public boolean supersedesLastKnownAnswer() {
+        return this == NOT_FOUND || this == NO_RELATIONSHIP;
+    }
+
     /** Whether the failure closes the throttle gate of its scope. */
     public boolean closesGate() {
         return this == THROTTLED;

@@ -333,6 +333,11 @@ public class PartnerCenterException extends RuntimeException {
         return kind.lastKnownAnswerMayStandIn();
     }
 
+    /** Whether the last answer Partner Center gave no longer holds after this failure. */
+    public boolean supersedesLastKnownAnswer() {
+        return kind.supersedesLastKnownAnswer();
+    }
+
     /** Partner Center's HTTP status, 0 when it gave none. */
     public int upstreamStatus() {
         return upstreamStatus;

@@ -105,6 +105,17 @@ class LastKnownAnswersTest {
     }
 
     @Test
+    void partnerCenterSayingTheAnswerIsGoneForgetsTheLastKnownOne() {
+        ResponseCache cache = cache(Duration.ofHours(24), 100);
+        ask(cache, "c1", Mono.just("UnderReview"));
+        clock.advance(Duration.ofSeconds(31));
+        var gone = PartnerCenterException.fromUpstream(STATUS, 404, UpstreamError.NONE, null);
+        assertThatThrownBy(() -> ask(cache, "c1", Mono.error(gone))).isSameAs(gone);
+
+        assertThatThrownBy(() -> ask(cache, "c1", Mono.error(CIRCUIT_OPEN))).isSameAs(CIRCUIT_OPEN);
+    }
+
+    @Test
     void anAnswerOlderThanStaleIfErrorIsNotUsed() {
         ResponseCache cache = cache(Duration.ofHours(24), 100);
         ask(cache, "c1", Mono.just("UnderReview"));
@@ -113,6 +124,17 @@ class LastKnownAnswersTest {
         assertThat(ask(cache, "c1", Mono.error(CIRCUIT_OPEN)).value()).isEqualTo("UnderReview");
         clock.advance(Duration.ofSeconds(1));
         assertThatThrownBy(() -> ask(cache, "c1", Mono.error(CIRCUIT_OPEN))).isSameAs(CIRCUIT_OPEN);
+    }
+
+    @Test
+    void aNewerAnswerIsKeptForStaleIfErrorFromWhenItCame() {
+        ResponseCache cache = cache(Duration.ofHours(24), 100);
+        ask(cache, "c1", Mono.just("UnderReview"));
+        clock.advance(Duration.ofHours(23));
+        ask(cache, "c1", Mono.just("Allowed"));
+        clock.advance(Duration.ofHours(2));
+
+        assertThat(ask(cache, "c1", Mono.error(CIRCUIT_OPEN)).value()).isEqualTo("Allowed");
     }
 
     @Test
@@ -175,9 +197,11 @@ class LastKnownAnswersTest {
 
         ask(cache, "c1", Mono.error(CIRCUIT_OPEN));
         ask(cache, "c2", Mono.error(CIRCUIT_OPEN));
+        ask(cache, "c3", Mono.just("Allowed")); // one customer answered while the others fail: not over yet
         ask(cache, "c1", Mono.error(CIRCUIT_OPEN));
-        ask(cache, "c3", Mono.just("Allowed"));
+        clock.advance(Duration.ofSeconds(61));
         ask(cache, "c4", Mono.just("Allowed"));
+        ask(cache, "c5", Mono.just("Allowed"));
 
         assertThat(output.getOut().lines().filter(line -> line.contains("answering last-known answers")))
                 .singleElement()
