@@ -390,6 +390,66 @@ class HelmChartTest {
                 .stream().map(port -> (Integer) port.get("port")).toList();
     }
 
+    // --- access log and audit trail ---
+
+    @Test
+    void theAccessLogGoesToThePodsStdoutUnrotated() {
+        Map<String, Object> config = new Yaml().load((String) at(
+                one(render(c -> c.set("accessLog.enabled", true)), "ConfigMap"), "data", "application.yaml"));
+
+        Map<String, Object> accessLog = at(config, "server", "tomcat", "accesslog");
+        assertThat(accessLog)
+                .containsEntry("enabled", true)
+                .containsEntry("directory", "/dev")
+                .containsEntry("prefix", "stdout")
+                .containsEntry("suffix", "")
+                .containsEntry("rotate", false);
+        assertThat((Map<String, Object>) new Yaml().load((String)
+                        at(one(render(c -> c), "ConfigMap"), "data", "application.yaml")))
+                .as("off by default")
+                .doesNotContainKey("logging");
+    }
+
+    @Test
+    void theAuditTrailCanHaveAFileOfItsOwnWhichTheRenderedLogbackConfigurationWrites() throws Exception {
+        List<Map<String, Object>> objects =
+                render(c -> c.set("auditLog.enabled", true).set("auditLog.existingClaim", "audit-claim"));
+        Map<String, Object> configMap = one(objects, "ConfigMap");
+        Map<String, Object> config = new Yaml().load((String) at(configMap, "data", "application.yaml"));
+        assertThat((String) at(config, "logging", "config")).isEqualTo("/config/logback-spring.xml");
+        Map<String, Object> pod = at(one(objects, "Deployment"), "spec", "template", "spec");
+        assertThat((List<Map<String, Object>>) at(pod, "containers", "0", "volumeMounts"))
+                .anySatisfy(mount -> assertThat(mount)
+                        .containsEntry("name", "audit")
+                        .containsEntry("mountPath", "/var/log/partner-center-bff"));
+        assertThat((List<Map<String, Object>>) at(pod, "volumes"))
+                .filteredOn(volume -> "audit".equals(volume.get("name")))
+                .singleElement()
+                .satisfies(volume -> assertThat((String) at(volume, "persistentVolumeClaim", "claimName"))
+                        .isEqualTo("audit-claim"));
+
+        // The rendered configuration, as logback reads it, with the file in a temporary directory.
+        Path file = temp.resolve("audit.jsonl");
+        String xml = ((String) at(configMap, "data", "logback-spring.xml"))
+                .replace("/var/log/partner-center-bff/audit.jsonl", file.toString());
+        var context = new ch.qos.logback.classic.LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter()); // as the real one has
+        var configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(
+                new java.io.ByteArrayInputStream(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        context.getLogger("audit").info("{\"portal\":\"sales\"}");
+        context.getLogger("com.contoso.partnercenter.bff.Other").info("not an audit event");
+        context.stop();
+
+        assertThat(context.getStatusManager().getCopyOfStatusList())
+                .as("logback read the configuration")
+                .noneMatch(status -> status.getLevel() == ch.qos.logback.core.status.Status.ERROR);
+        assertThat(Files.readAllLines(file)).containsExactly("{\"portal\":\"sales\"}");
+        assertThat(context.getStatusManager().getCopyOfStatusList())
+                .noneMatch(status -> status.getLevel() == ch.qos.logback.core.status.Status.ERROR);
+    }
+
     // --- alerts ---
 
     static final Path PROMTOOL = Path.of(System.getProperty("promtool", "/usr/bin/promtool"));
