@@ -17,8 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -91,7 +89,7 @@ public class UpdateAudit extends OncePerRequestFilter {
         event.put("time", clock.instant().toString());
         event.put("portal", request.getAttribute(CallingPortalFilter.ATTRIBUTE));
         event.put("clientId", PortalClientId.ofToken());
-        event.put("user", user());
+        event.put("user", PortalClientId.firstClaim(USER_CLAIMS));
         event.put("customerId", path.matches() ? path.group(1) : null);
         event.put("qualification", request.getAttribute(QUALIFICATION));
         event.put("outcome", outcome);
@@ -100,17 +98,5 @@ public class UpdateAudit extends OncePerRequestFilter {
         event.put("idempotencyKey", request.getHeader(IdempotencyKeys.HEADER));
         event.put("replayed", "true".equals(response.getHeader(IdempotencyKeys.REPLAYED)));
         audit.info(json.writeValueAsString(event));
-    }
-
-    private static String user() {
-        if (!(SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token)) {
-            return null;
-        }
-        for (String claim : USER_CLAIMS) {
-            if (token.getToken().getClaims().get(claim) instanceof String user && !user.isBlank()) {
-                return user;
-            }
-        }
-        return null;
     }
 }

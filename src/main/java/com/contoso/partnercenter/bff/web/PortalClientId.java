@@ -27,13 +27,17 @@ public final class PortalClientId {
 
     /** The client id the request's token names; {@code null} for none, or no token. */
     public static String ofToken() {
+        return firstClaim(CLIENT_ID_CLAIMS);
+    }
+
+    /** The first of these claims the request's token carries as a non-blank string; {@code null} for none. */
+    public static String firstClaim(String... names) {
         if (!(SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token)) {
             return null;
         }
-        for (String claim : CLIENT_ID_CLAIMS) {
-            Object value = token.getToken().getClaims().get(claim);
-            if (value instanceof String id && !id.isBlank()) {
-                return id;
+        for (String name : names) {
+            if (token.getToken().getClaims().get(name) instanceof String value && !value.isBlank()) {
+                return value;
             }
         }
         return null;

@@ -6,8 +6,6 @@ import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.contoso.partnercenter.bff.portal.Portals;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -81,13 +79,12 @@ public final class Quota {
         Map<String, Integer> shares = portals.shares();
         String mine = shares.containsKey(portal) ? portal : Portals.OTHER;
         Bucket own = bucket(operation, perMinute, mine, shares);
-        List<Bucket> others = new ArrayList<>();
-        shares.keySet().stream()
-                .filter(name -> !name.equals(mine))
-                .forEach(name -> others.add(bucket(operation, perMinute, name, shares)));
         return turn(own, own.burst(), Duration.ZERO)
                 .filter(turn -> !turn.isNegative())
-                .switchIfEmpty(Flux.fromIterable(others)
+                // The other portals' buckets, only when this call has to borrow.
+                .switchIfEmpty(Flux.fromIterable(shares.keySet())
+                        .filter(name -> !name.equals(mine))
+                        .map(name -> bucket(operation, perMinute, name, shares))
                         // More than half of the other portal's burst left: a turn it does not need now.
                         .concatMap(other ->
                                 turn(other, other.burst() / 2, Duration.ZERO).filter(turn -> !turn.isNegative()))
