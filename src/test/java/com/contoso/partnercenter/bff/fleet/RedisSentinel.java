@@ -78,8 +78,26 @@ final class RedisSentinel implements RedisTopology {
         return topology;
     }
 
+    // A replica writes the master's snapshot to its directory even without --save: a temporary one, not the
+    // directory the build runs in.
     private static List<String> dataArguments(int port) {
-        return List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
+        try {
+            Path directory = Files.createTempDirectory("redis-" + port);
+            directory.toFile().deleteOnExit();
+            return List.of(
+                    "--port",
+                    Integer.toString(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    directory.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
