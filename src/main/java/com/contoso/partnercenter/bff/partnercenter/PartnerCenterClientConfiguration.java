@@ -95,6 +95,7 @@ class PartnerCenterClientConfiguration {
                 .defaultHeader("X-Locale", properties.locale())
                 .filter(tokens.filter())
                 .build();
+        state.quota().describeTo(meters);
         var resilience = new UpstreamResilience(
                 retries,
                 circuitBreakers,

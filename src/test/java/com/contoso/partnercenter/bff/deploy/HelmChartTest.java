@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The Helm chart, checked with real Helm (helm-java): lint, render, and what the rendered objects say. */
 class HelmChartTest {
@@ -215,6 +216,34 @@ class HelmChartTest {
         assertThat(ofKind(objects, "PodDisruptionBudget")).hasSize(1); // two replicas by default
         assertThat(ofKind(render(c -> c.set("replicaCount", 1)), "PodDisruptionBudget"))
                 .isEmpty();
+    }
+
+    @Test
+    void theGrafanaDashboardIsAConfigMapForGrafanasSidecarWhenOn() throws Exception {
+        assertThat(ofKind(render(c -> c), "ConfigMap"))
+                .as("off by default: the configuration's ConfigMap only")
+                .hasSize(1);
+
+        List<Map<String, Object>> dashboards = ofKind(
+                        render(c -> c.set("grafanaDashboard.enabled", true)
+                                .set("grafanaDashboard.annotations.grafana_folder", "Partner Center")),
+                        "ConfigMap")
+                .stream()
+                .filter(map -> ((String) at(map, "metadata", "name")).endsWith("-dashboard"))
+                .toList();
+
+        assertThat(dashboards).hasSize(1);
+        Map<String, Object> dashboard = dashboards.get(0);
+        assertThat((String) at(dashboard, "metadata", "labels", "grafana_dashboard"))
+                .isEqualTo("1");
+        assertThat((String) at(dashboard, "metadata", "annotations", "grafana_folder"))
+                .isEqualTo("Partner Center");
+        String json = (String) at(dashboard, "data", "partner-center-bff.json");
+        assertThat(JsonMapper.shared().readTree(json))
+                .as("the dashboard file, unchanged (GrafanaDashboardTest checks its queries)")
+                .isEqualTo(JsonMapper.shared()
+                        .readTree(Files.readString(
+                                Path.of("helm/partner-center-bff/dashboards/partner-center-bff.json"))));
     }
 
     @Test

@@ -5,8 +5,11 @@ import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.contoso.partnercenter.bff.portal.Portals;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -95,10 +98,39 @@ public final class Quota {
                 .then();
     }
 
-    // The portal's part of the quota, at least one a minute. Shares and quota in the key, as above.
+    /**
+     * Each portal's guarantee, {@code partner_center_portal_guaranteed_per_minute{portal,operation}}, for every
+     * operation with a quota while portals share it: what the dashboard sets each portal's use against.
+     */
+    public void describeTo(MeterRegistry meters) {
+        if (!portals.shared()) {
+            return;
+        }
+        Map<String, Integer> shares = portals.shares();
+        for (Operation operation : Operation.values()) {
+            int perMinute = properties.requestsPerMinute(operation);
+            for (String portal : perMinute > 0 ? shares.keySet() : Set.<String>of()) {
+                Gauge.builder(
+                                "partner.center.portal.guaranteed.per.minute",
+                                () -> guaranteedPerMinute(perMinute, portal, shares))
+                        .description(
+                                "Calls a minute to Partner Center guaranteed to the portal: its share of the quota")
+                        .tags("portal", portal, "operation", operation.instanceName())
+                        .register(meters);
+            }
+        }
+    }
+
+    // The portal's part of the quota, at least one a minute.
+    private static double guaranteedPerMinute(int perMinute, String portal, Map<String, Integer> shares) {
+        int total = shares.values().stream().mapToInt(Integer::intValue).sum();
+        return Math.max(1.0, (double) perMinute * shares.get(portal) / total);
+    }
+
+    // Shares and quota in the key, as above.
     private Bucket bucket(Operation operation, int perMinute, String portal, Map<String, Integer> shares) {
         int total = shares.values().stream().mapToInt(Integer::intValue).sum();
-        double perMinuteOfPortal = Math.max(1.0, (double) perMinute * shares.get(portal) / total);
+        double perMinuteOfPortal = guaranteedPerMinute(perMinute, portal, shares);
         return new Bucket(
                 state.key("quota:" + operation.instanceName() + ":" + perMinute + ":" + portal + ":"
                         + shares.get(portal) + "of" + total),
