@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
+import com.contoso.partnercenter.bff.partnercenter.auth.ConsentState;
 import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
 import com.contoso.partnercenter.bff.partnercenter.auth.TokenStore;
 import com.contoso.partnercenter.bff.partnercenter.cache.SharedAnswers;
@@ -10,15 +11,16 @@ import com.contoso.partnercenter.bff.partnercenter.throttle.GateStore;
 import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.QuotaProperties;
 import com.contoso.partnercenter.bff.portal.Portals;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Where the client keeps its state: the tokens, the throttle gates, the quota and the answers, each built on the
+ * Where the client keeps its state: the tokens, whether the consent must be renewed, the throttle gates, the quota and the answers, each built on the
  * service's one {@link FleetState} (this replica's memory, or the fleet's Redis: chosen by {@code
  * FleetConfiguration}).
  */
-record ClientState(TokenStore tokens, GateStore gates, Quota quota, SharedAnswers answers) {
+record ClientState(TokenStore tokens, ConsentState consent, GateStore gates, Quota quota, SharedAnswers answers) {
 
     static ClientState on(
             FleetState state,
@@ -27,6 +29,7 @@ record ClientState(TokenStore tokens, GateStore gates, Quota quota, SharedAnswer
             PartnerCenterProperties properties,
             Portals portals,
             JsonMapper json,
+            MeterRegistry meters,
             Clock clock) {
         return new ClientState(
                 new TokenStore(
@@ -39,6 +42,7 @@ record ClientState(TokenStore tokens, GateStore gates, Quota quota, SharedAnswer
                         // it.
                         properties.auth().timeout().multipliedBy(2).plusSeconds(2),
                         fleet.failoverWait()),
+                new ConsentState(state, meters, clock),
                 new GateStore(state),
                 new Quota(new QuotaProperties(properties.quota()), portals, state),
                 new SharedAnswers(

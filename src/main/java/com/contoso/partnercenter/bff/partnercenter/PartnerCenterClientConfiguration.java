@@ -43,8 +43,9 @@ class PartnerCenterClientConfiguration {
             TokenCipher cipher,
             FleetProperties fleet,
             Portals portals,
-            JsonMapper json) {
-        return ClientState.on(state, cipher, fleet, properties, portals, json, CLOCK);
+            JsonMapper json,
+            MeterRegistry meters) {
+        return ClientState.on(state, cipher, fleet, properties, portals, json, meters, CLOCK);
     }
 
     // Built from Boot's builder so the HTTP client metrics and tracing stay attached.
@@ -58,14 +59,15 @@ class PartnerCenterClientConfiguration {
                 tokenWebClient,
                 EntraIdTokens.registrations(properties.auth()),
                 state.tokens(),
+                state.consent(),
                 CLOCK);
     }
 
     /** Also the {@code partnerCenterCredentials} health component. */
     @Bean
     RefreshTokenWatch partnerCenterCredentials(
-            EntraIdTokens tokens, PartnerCenterProperties properties, MeterRegistry meters) {
-        return new RefreshTokenWatch(tokens, properties.auth(), meters, CLOCK);
+            EntraIdTokens tokens, PartnerCenterProperties properties, ClientState state, MeterRegistry meters) {
+        return new RefreshTokenWatch(tokens, state.consent(), properties.auth(), meters, CLOCK);
     }
 
     @Bean
@@ -103,6 +105,7 @@ class PartnerCenterClientConfiguration {
                 timeLimiters,
                 gates,
                 state.quota(),
+                state.consent(),
                 meters,
                 properties.deadline(),
                 CLOCK);

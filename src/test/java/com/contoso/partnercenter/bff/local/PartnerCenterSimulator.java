@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import java.util.List;
 
 /**
  * Partner Center as the local run meets it: WireMock answering the five operations with the bodies of the
@@ -62,6 +63,17 @@ public final class PartnerCenterSimulator {
     public static final String OUTAGE = "partner-center-outage";
 
     public static final String OUTAGE_DOWN = "down";
+
+    /**
+     * The MFA switch: with this scenario in state {@link #MFA_ENFORCED} ({@code PUT
+     * /__admin/scenarios/partner-center-mfa/state} with {@code {"state": "enforced"}}; {@code POST
+     * /__admin/scenarios/reset} ends it), every App+User call (validation status, the qualification update) is
+     * answered 401 with error code 900421, as Partner Center answers a user token without MFA since April 2026;
+     * App-only calls go on.
+     */
+    public static final String MFA = "partner-center-mfa";
+
+    public static final String MFA_ENFORCED = "enforced";
 
     private static final int OUTAGE_PRIORITY = 1;
     private static final int SPECIFIC = 2;
@@ -193,6 +205,18 @@ public final class PartnerCenterSimulator {
     }
 
     private static void stubFailures(WireMockServer server) {
+        for (MappingBuilder appUser : List.of(
+                get(urlPathMatching("/v1/customers/[^/]+/validationStatus")),
+                post(urlPathMatching("/v1/customers/[^/]+/qualifications")))) {
+            server.stubFor(authorized(appUser, OUTAGE_PRIORITY)
+                    .inScenario(MFA)
+                    .whenScenarioStateIs(MFA_ENFORCED)
+                    .willReturn(json(401, """
+                            {"code": "900421", "description": "The user token does not satisfy multi-factor authentication\
+                             requirements. Re-consent with a user signed in with MFA.", "data": [], "source": "PartnerFD",\
+                             "isRetryable": false}
+                            """)));
+        }
         server.stubFor(authorized(any(urlPathMatching("/v1/.*")), OUTAGE_PRIORITY)
                 .inScenario(OUTAGE)
                 .whenScenarioStateIs(OUTAGE_DOWN)

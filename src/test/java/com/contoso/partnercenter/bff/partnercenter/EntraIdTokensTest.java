@@ -86,8 +86,12 @@ class EntraIdTokensTest {
         assertThatThrownBy(() -> client.validationStatus(CUSTOMER, "account").block())
                 .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
                     assertThat(e.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
-                    assertThat(e.type()).isEqualTo("token-unavailable");
-                    assertThat(e.getMessage()).contains("App+User").doesNotContain("refresh-token-0");
+                    // A consent that needs a person, told as such (ConsentTest has the whole story).
+                    assertThat(e.type()).isEqualTo("upstream-credentials");
+                    assertThat(e.upstreamErrorCode()).isEqualTo("AADSTS700082");
+                    assertThat(e.getMessage())
+                            .contains("App+User", "refresh token has expired")
+                            .doesNotContain("refresh-token-0");
                     // Only a new consent helps: neither the service nor the portal should ask again.
                     assertThat(e.retryable()).isFalse();
                 });

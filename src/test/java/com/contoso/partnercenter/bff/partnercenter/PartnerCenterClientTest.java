@@ -146,7 +146,8 @@ class PartnerCenterClientTest {
                 TokenCipher.ofThisReplica(),
                 new FleetProperties(null, "client-test:", Duration.ofMillis(500), Duration.ofSeconds(3)),
                 new Portals(new PortalProperties(Map.of())),
-                JsonMapper.shared());
+                JsonMapper.shared(),
+                meters);
         EntraIdTokens tokens = configuration.entraIdTokens(WebClient.builder(), properties, alone);
         return configuration.partnerCenterClient(
                 WebClient.builder(),

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.auth;
 
+import com.contoso.partnercenter.bff.partnercenter.failure.ConsentNeeded;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.upstream.CallsInFlight;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
@@ -22,6 +23,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -46,13 +48,15 @@ public final class EntraIdTokens {
     // A token sent now must still be valid when Partner Center reads it.
     private static final Duration IN_FLIGHT = Duration.ofSeconds(5);
     // The refresh token itself refused (expired, revoked consent): Spring forgets it, only a new consent helps.
-    private static final String REFRESH_TOKEN_REFUSED = "invalid_grant";
+    // Entra ID's interaction_required: the user must sign in again, with MFA (AADSTS50076, AADSTS50078).
+    private static final Set<String> REFRESH_TOKEN_REFUSED = Set.of("invalid_grant", "interaction_required");
     // The app registration refused (a wrong or expired client secret, a removed permission): the refresh token
     // may be fine, and what to do is different.
     private static final Set<String> CLIENT_REFUSED = Set.of("invalid_client", "unauthorized_client", "invalid_scope");
 
     private final ReactiveOAuth2AuthorizedClientManager manager;
     private final TokenStore store;
+    private final ConsentState consent;
     private final CallsInFlight<Operation.Grant, OAuth2AuthorizedClient> inFlight = new CallsInFlight<>();
     private final String scope;
     private final Duration timeout;
@@ -60,7 +64,7 @@ public final class EntraIdTokens {
     private volatile Refusal refusal;
 
     /** Entra ID refused a token request: what it refused, why, and since when. */
-    public record Refusal(Refused what, String reason, Instant since) {}
+    public record Refusal(Refused what, String reason, Instant since, OAuth2Error error) {}
 
     /** What Entra ID refused. */
     public enum Refused {
@@ -75,8 +79,10 @@ public final class EntraIdTokens {
             WebClient tokenWebClient,
             ReactiveClientRegistrationRepository registrations,
             TokenStore store,
+            ConsentState consent,
             Clock clock) {
         this.store = store;
+        this.consent = consent;
         this.scope = auth.scope();
         this.timeout = auth.timeout();
         this.clock = clock;
@@ -129,8 +135,9 @@ public final class EntraIdTokens {
             Operation.Grant grant = operation.grant();
             return token(grant)
                     .onErrorMap(e -> PartnerCenterException.tokenUnavailable(operation, e))
-                    // Empty when the refresh token was refused earlier and Spring dropped it: only new consent helps.
-                    .switchIfEmpty(Mono.error(() -> PartnerCenterException.tokenUnavailable(operation, null)))
+                    // Empty when the refresh token was refused earlier and Spring dropped it: only new consent helps,
+                    // and the portal is told why, as it was when Entra ID refused it.
+                    .switchIfEmpty(Mono.error(() -> PartnerCenterException.tokenUnavailable(operation, lastRefusal())))
                     .flatMap(client -> next.exchange(ClientRequest.from(request)
                                     .headers(h -> h.setBearerAuth(
                                             client.getAccessToken().getTokenValue()))
@@ -194,9 +201,13 @@ public final class EntraIdTokens {
                 // Refused: Spring forgot that refresh token. The store may have another (a newer one another replica
                 // obtained, a new consent): one more try; with nothing else, the refusal stands.
                 .onErrorResume(
-                        failure -> refused(failure) == Refused.REFRESH_TOKEN,
+                        failure -> failure instanceof OAuth2AuthorizationException e
+                                && "invalid_grant".equals(e.getError().getErrorCode()),
                         refused -> once.switchIfEmpty(Mono.error(refused)))
                 .doOnNext(client -> {
+                    if (grant == Operation.Grant.APP_USER) {
+                        consent.tokenGiven();
+                    }
                     Refusal last = refusal;
                     // A token came: whatever was refused for this grant is not any more.
                     if (last != null && (grant == Operation.Grant.APP_USER || last.what() == Refused.CLIENT)) {
@@ -212,7 +223,14 @@ public final class EntraIdTokens {
                                 what,
                                 error.getErrorCode()
                                         + (error.getDescription() != null ? ": " + error.getDescription() : ""),
-                                clock.instant());
+                                clock.instant(),
+                                error);
+                        ConsentNeeded reason = what == Refused.REFRESH_TOKEN
+                                ? ConsentNeeded.ofEntraId(error.getErrorCode(), error.getDescription())
+                                : null;
+                        if (reason != null) {
+                            consent.required(reason, ConsentNeeded.entraIdCode(error.getDescription()), false);
+                        }
                     }
                 });
     }
@@ -223,7 +241,7 @@ public final class EntraIdTokens {
             return null;
         }
         String code = e.getError().getErrorCode();
-        return REFRESH_TOKEN_REFUSED.equals(code)
+        return REFRESH_TOKEN_REFUSED.contains(code)
                 ? Refused.REFRESH_TOKEN
                 : CLIENT_REFUSED.contains(code) ? Refused.CLIENT : null;
     }
@@ -256,6 +274,20 @@ public final class EntraIdTokens {
     /** When the newest App+User refresh token was issued; {@code null} while nobody knows. */
     public Instant refreshTokenIssuedAt() {
         return store.refreshTokenIssuedAt();
+    }
+
+    // What Entra ID refused last, here or (in fleet mode, where the chain is shared) on the replica that saw it.
+    private Throwable lastRefusal() {
+        Refusal last = refusal;
+        if (last != null) {
+            return new OAuth2AuthorizationException(last.error());
+        }
+        ConsentState.Required required = consent.current();
+        if (required == null || required.byPartnerCenter()) {
+            return null;
+        }
+        String error = required.reason() == ConsentNeeded.MFA_REQUIRED ? "interaction_required" : "invalid_grant";
+        return new OAuth2AuthorizationException(new OAuth2Error(error, required.code(), null));
     }
 
     /** Entra ID's last refusal (of the refresh token or of the app), until a token comes again; else {@code null}. */

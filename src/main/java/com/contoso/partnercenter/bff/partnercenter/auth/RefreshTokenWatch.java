@@ -41,6 +41,7 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
             + " permissions; the refresh token is kept and works again once the app does.";
 
     private final EntraIdTokens tokens;
+    private final ConsentState consent;
     private final Duration keepAlive;
     private final Duration lifetime;
     private final Clock clock;
@@ -48,8 +49,10 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
     private volatile Instant lastWarning = Instant.MIN;
     private volatile EntraIdTokens.Refusal reported;
 
-    public RefreshTokenWatch(EntraIdTokens tokens, AuthProperties auth, MeterRegistry meters, Clock clock) {
+    public RefreshTokenWatch(
+            EntraIdTokens tokens, ConsentState consent, AuthProperties auth, MeterRegistry meters, Clock clock) {
         this.tokens = tokens;
+        this.consent = consent;
         this.keepAlive = auth.keepAlive();
         this.lifetime = auth.refreshTokenLifetime();
         this.clock = clock;
@@ -92,13 +95,8 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
         EntraIdTokens.Refusal refusal = tokens.refusal();
         if (refusal != null && refusal != reported) {
             reported = refusal;
-            if (refreshTokenRefused(refusal)) {
-                log.warn(
-                        "Entra ID refused the App+User refresh token ({}): App+User calls (validation status,"
-                                + " purchase eligibility, qualification updates) answer 502 until a new consent. {}",
-                        refusal.reason(),
-                        NEW_CONSENT);
-            } else {
+            // A refused refresh token is a consent to renew: ConsentState writes its one line.
+            if (!refreshTokenRefused(refusal)) {
                 log.warn("Entra ID refused the service's token request ({}). {}", refusal.reason(), CHECK_CLIENT);
             }
             return;
@@ -128,14 +126,32 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
         return quarter.compareTo(Duration.ofHours(1)) < 0 ? quarter : Duration.ofHours(1);
     }
 
+    /**
+     * DOWN while a person must renew the consent (in fleet mode, on every replica), with the {@code reason} ({@code
+     * mfa-required}, {@code refresh-token-expired}, {@code consent-revoked}) and what to do; DOWN with {@code
+     * client-refused} while Entra ID refuses the app itself. Never part of readiness: App-only calls still work.
+     */
     @Override
     public Health health() {
+        ConsentState.Required required = consent.current();
+        if (required != null) {
+            Health.Builder down = Health.down()
+                    .withDetail("refreshToken", "a person must renew the consent")
+                    .withDetail("reason", required.reason().reason());
+            if (required.code() != null) {
+                down.withDetail("upstreamErrorCode", required.code());
+            }
+            return down.withDetail("since", required.since().toString())
+                    .withDetail("action", required.reason().action())
+                    .build();
+        }
         EntraIdTokens.Refusal refusal = tokens.refusal();
         if (refusal != null) {
             boolean refreshToken = refreshTokenRefused(refusal);
             return Health.down()
                     .withDetail(refreshToken ? "refreshToken" : "client", "refused by Entra ID")
-                    .withDetail("reason", refusal.reason())
+                    .withDetail("reason", refreshToken ? "refresh-token-refused" : "client-refused")
+                    .withDetail("error", refusal.reason())
                     .withDetail("since", refusal.since().toString())
                     .withDetail("action", refreshToken ? NEW_CONSENT : CHECK_CLIENT)
                     .build();

@@ -8,6 +8,7 @@ import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.Fr
 import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.From.ERROR_ANSWER;
 import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.From.SERVICE;
 import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.PortalStatus.SAME_AS_UPSTREAM;
+import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.Resend.AFTER_NEW_CONSENT;
 import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.Resend.ALWAYS;
 import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.Resend.IF_IDEMPOTENT;
 import static com.contoso.partnercenter.bff.partnercenter.failure.FailureKind.Resend.NEVER;
@@ -36,6 +37,18 @@ public enum FailureKind {
     NO_RELATIONSHIP(403, "no-relationship", "No relationship with this customer", NEVER, NOW, IGNORED, ERROR_ANSWER),
     /** 400, 409, 412: Partner Center refused the request as asked; the portal gets the same status. */
     REJECTED(SAME_AS_UPSTREAM, "upstream-rejected", "Rejected by Partner Center", NEVER, NOW, IGNORED, ERROR_ANSWER),
+    /**
+     * 401 with error code 900421: Partner Center enforces multi-factor authentication on App+User calls and the
+     * consenting user's token lacks it. Only a new consent, with MFA, mends it ({@link ConsentNeeded}).
+     */
+    MFA_REQUIRED(
+            502,
+            "upstream-credentials",
+            "Partner Center requires multi-factor authentication",
+            AFTER_NEW_CONSENT,
+            NOW,
+            IGNORED,
+            ERROR_ANSWER),
     /** Any other 401 or 403: the service's own credentials, permissions or consent are wrong. */
     CREDENTIALS(
             502,
@@ -92,7 +105,20 @@ public enum FailureKind {
     /** Too many Partner Center calls are in flight already. */
     OVERLOADED(503, "overloaded", "Too many requests in flight", ALWAYS, LATER, IGNORED, SERVICE),
 
-    /** Entra ID refused the credentials or the refresh token ({@code invalid_grant}, …): only an operator helps. */
+    /**
+     * Entra ID refused the App+User refresh token: MFA required or expired ({@code AADSTS50076}, {@code
+     * AADSTS50078}), the token expired ({@code AADSTS700082}) or the consent revoked (any other {@code
+     * invalid_grant}). Only a new consent mends it ({@link ConsentNeeded}).
+     */
+    CONSENT_NEEDED(
+            502,
+            "upstream-credentials",
+            "The service's consent must be renewed",
+            AFTER_NEW_CONSENT,
+            NOW,
+            IGNORED,
+            ENTRA_ID),
+    /** Entra ID refused the app's own credentials or permissions ({@code invalid_client}, …): only an operator helps. */
     TOKEN_REFUSED(502, "token-unavailable", "No token from Microsoft Entra ID", NEVER, NOW, IGNORED, ENTRA_ID),
     /** Entra ID did not answer, or failed: Partner Center was never asked. */
     TOKEN_FAILED(502, "token-unavailable", "No token from Microsoft Entra ID", ALWAYS, NOW, IGNORED, ENTRA_ID);
@@ -101,6 +127,11 @@ public enum FailureKind {
     enum Resend {
         /** Nobody: the same request gets the same answer. */
         NEVER,
+        /**
+         * Nobody until a person renews the service's consent, whatever Partner Center's {@code isRetryable} says:
+         * the call after the renewal goes through, since the breaker never counted these.
+         */
+        AFTER_NEW_CONSENT,
         /** Anyone: Partner Center certainly did not act on it. */
         ALWAYS,
         /** A GET, freely; an update may have been applied, so it is not repeated blindly. */
@@ -165,7 +196,7 @@ public enum FailureKind {
         return switch (status) {
             case 404 -> NOT_FOUND;
             case 400, 409, 412 -> REJECTED;
-            case 401 -> CREDENTIALS;
+            case 401 -> ConsentNeeded.ofPartnerCenter(status, error) ? MFA_REQUIRED : CREDENTIALS;
             case 403 -> error.isNoRelationship() ? NO_RELATIONSHIP : CREDENTIALS;
             case 429 -> THROTTLED;
             case 408 -> REQUEST_TIMEOUT;
@@ -192,11 +223,11 @@ public enum FailureKind {
      * {@linkplain #isFinal final}). Partner Center's {@code isRetryable} decides where an answer carries it.
      */
     public boolean retryable(boolean idempotent, Boolean upstreamRetryable) {
-        if (from == From.ERROR_ANSWER && upstreamRetryable != null) {
+        if (from == From.ERROR_ANSWER && upstreamRetryable != null && resend != AFTER_NEW_CONSENT) {
             return upstreamRetryable;
         }
         return switch (resend) {
-            case NEVER -> false;
+            case NEVER, AFTER_NEW_CONSENT -> false;
             case ALWAYS -> true;
             case IF_IDEMPOTENT -> idempotent;
         };
@@ -232,8 +263,16 @@ public enum FailureKind {
      */
     public boolean lastKnownAnswerMayStandIn() {
         return switch (this) {
-            // A portal over its share is told to slow down, not answered as if Partner Center were failing.
-            case NOT_FOUND, NO_RELATIONSHIP, REJECTED, CREDENTIALS, CLIENT_ERROR, PORTAL_OVER_SHARE -> false;
+            // A portal over its share is told to slow down, not answered as if Partner Center were failing. A consent
+            // that needs a person is said at once (it lasts until someone acts), not hidden behind old answers.
+            case NOT_FOUND,
+                    NO_RELATIONSHIP,
+                    REJECTED,
+                    CREDENTIALS,
+                    MFA_REQUIRED,
+                    CONSENT_NEEDED,
+                    CLIENT_ERROR,
+                    PORTAL_OVER_SHARE -> false;
             default -> true;
         };
     }
@@ -244,6 +283,11 @@ public enum FailureKind {
      */
     public boolean supersedesLastKnownAnswer() {
         return this == NOT_FOUND || this == NO_RELATIONSHIP;
+    }
+
+    /** Only a person mends it: the service's consent must be renewed ({@link ConsentNeeded}). */
+    public boolean needsNewConsent() {
+        return resend == AFTER_NEW_CONSENT;
     }
 
     /** Whether the failure closes the throttle gate of its scope. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 
 /**
  * A Partner Center call that did not give an answer the portal can use: its {@link FailureKind}, what Partner
@@ -25,9 +26,15 @@ public class PartnerCenterException extends RuntimeException {
      */
     static final Duration THROTTLED_WITHOUT_RETRY_AFTER = Duration.ofSeconds(1);
 
-    // Entra ID's refusals that only an operator can mend (RFC 6749 section 5.2); anything else may pass.
-    private static final Set<String> TOKEN_REFUSALS =
-            Set.of("invalid_grant", "invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type");
+    // Entra ID's refusals that only an operator can mend (RFC 6749 section 5.2, and Entra ID's interaction_required
+    // for a sign-in that needs MFA); anything else may pass.
+    private static final Set<String> TOKEN_REFUSALS = Set.of(
+            "invalid_grant",
+            "interaction_required",
+            "invalid_client",
+            "unauthorized_client",
+            "invalid_scope",
+            "unsupported_grant_type");
 
     private final FailureKind kind;
     private final Operation operation;
@@ -107,6 +114,7 @@ public class PartnerCenterException extends RuntimeException {
             case NO_RELATIONSHIP ->
                 error.describe("The partner has no relationship with this customer in Partner Center.");
             case REJECTED -> error.describe("Partner Center rejected the request.");
+            case MFA_REQUIRED -> ConsentNeeded.MFA_REQUIRED.detail(error.code());
             case CREDENTIALS ->
                 "Partner Center answered " + upstreamStatus
                         + ": the service's Entra ID application, its permissions or the consent behind its"
@@ -254,6 +262,21 @@ public class PartnerCenterException extends RuntimeException {
      * logs, never in the answer.
      */
     public static PartnerCenterException tokenUnavailable(Operation operation, Throwable cause) {
+        if (cause instanceof OAuth2AuthorizationException e) {
+            OAuth2Error refusal = e.getError();
+            ConsentNeeded consent = ConsentNeeded.ofEntraId(refusal.getErrorCode(), refusal.getDescription());
+            if (consent != null) {
+                // Entra ID's code and error, never its description (trace ids, times): the problem names them.
+                String code = ConsentNeeded.entraIdCode(refusal.getDescription());
+                return new PartnerCenterException(
+                        FailureKind.CONSENT_NEEDED,
+                        operation,
+                        consent.detail(code != null ? code : refusal.getErrorCode()),
+                        new Upstream(0, new UpstreamError(code, refusal.getErrorCode(), null, false)),
+                        null,
+                        cause);
+            }
+        }
         boolean refused = cause == null
                 || (cause instanceof OAuth2AuthorizationException e
                         && TOKEN_REFUSALS.contains(e.getError().getErrorCode()));
@@ -326,6 +349,11 @@ public class PartnerCenterException extends RuntimeException {
     /** Every 503 and 429 says when to come back ({@code Retry-After}, and {@code retryAfter} in the problem). */
     public boolean saysWhenToComeBack() {
         return status() == HttpStatus.SERVICE_UNAVAILABLE || status() == HttpStatus.TOO_MANY_REQUESTS;
+    }
+
+    /** The reason only a person mends this failure (a consent to renew), or null for any other failure. */
+    public ConsentNeeded consentNeeded() {
+        return ConsentNeeded.of(kind, error);
     }
 
     /** Whether the last answer Partner Center gave may be answered instead of this failure (stale-if-error). */

@@ -1,6 +1,7 @@
 package com.contoso.partnercenter.bff.partnercenter.resilience;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import com.contoso.partnercenter.bff.partnercenter.auth.ConsentState;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
@@ -58,6 +59,7 @@ public class UpstreamResilience {
     private final Map<Operation, Policies> policies = new EnumMap<>(Operation.class);
     private final ThrottleGates gates;
     private final Quota quota;
+    private final ConsentState consent;
     private final MeterRegistry meters;
     private final Duration deadline;
     private final Clock clock;
@@ -71,11 +73,13 @@ public class UpstreamResilience {
             TimeLimiterRegistry timeLimiters,
             ThrottleGates gates,
             Quota quota,
+            ConsentState consent,
             MeterRegistry meters,
             Duration deadline,
             Clock clock) {
         this.gates = gates;
         this.quota = quota;
+        this.consent = consent;
         this.meters = meters;
         this.deadline = deadline;
         this.clock = clock;
@@ -154,8 +158,14 @@ public class UpstreamResilience {
                                         p.timeLimiter.getTimeLimiterConfig().getTimeoutDuration(),
                                         e))
                         // Once per attempt: doOnSuccess fires for a value and for an empty answer alike.
-                        .doOnSuccess(value -> countAttempt(operation, null))
-                        .doOnError(e -> countAttempt(operation, e));
+                        .doOnSuccess(value -> {
+                            countAttempt(operation, null);
+                            consentSeen(operation, null);
+                        })
+                        .doOnError(e -> {
+                            countAttempt(operation, e);
+                            consentSeen(operation, e);
+                        });
                 return turn.then(p.breaker
                                 .protect(operation, breakerKey, correlationId, limited)
                                 .transform(BulkheadOperator.of(p.bulkhead)))
@@ -181,6 +191,26 @@ public class UpstreamResilience {
                 && e.retryAfter() != null
                 && clock.instant().plus(e.retryAfter()).isAfter(deadlineAt);
         return waitTooLong ? PartnerCenterException.waitPastDeadline(e) : e;
+    }
+
+    /**
+     * What an App+User attempt says of the service's consent: Partner Center's 401 900421 that a person must renew
+     * it (Entra ID's refusals are seen where the token is asked for); any answer other than a 401 or 403 that
+     * Partner Center accepted the token, so a renewed consent is noticed on the first call that goes through.
+     */
+    private void consentSeen(Operation operation, Throwable failure) {
+        if (operation.grant() != Operation.Grant.APP_USER) {
+            return;
+        }
+        if (failure instanceof PartnerCenterException e && e.kind() == FailureKind.MFA_REQUIRED) {
+            consent.required(e.consentNeeded(), e.upstreamErrorCode(), true);
+        } else if (failure == null
+                || (failure instanceof PartnerCenterException e
+                        && e.upstreamStatus() > 0
+                        && e.upstreamStatus() != 401
+                        && e.upstreamStatus() != 403)) {
+            consent.acceptedByPartnerCenter();
+        }
     }
 
     private void countAttempt(Operation operation, Throwable failure) {

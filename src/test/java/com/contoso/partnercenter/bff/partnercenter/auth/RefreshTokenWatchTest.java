@@ -59,16 +59,19 @@ class RefreshTokenWatchTest {
                 Duration.ofSeconds(5),
                 keepAlive,
                 lifetime);
+        var state = new InMemoryFleetState("refresh-token-watch-test:", clock);
         store = new TokenStore(
-                new InMemoryFleetState("refresh-token-watch-test:", clock),
+                state,
                 TokenCipher.ofThisReplica(),
                 EntraIdTokens.registrations(auth),
                 JsonMapper.shared(),
                 clock,
                 Duration.ofSeconds(12),
                 Duration.ZERO);
-        tokens = new EntraIdTokens(auth, WebClient.builder().build(), EntraIdTokens.registrations(auth), store, clock);
-        return new RefreshTokenWatch(tokens, auth, meters, clock);
+        var consent = new ConsentState(state, meters, clock);
+        tokens = new EntraIdTokens(
+                auth, WebClient.builder().build(), EntraIdTokens.registrations(auth), store, consent, clock);
+        return new RefreshTokenWatch(tokens, consent, auth, meters, clock);
     }
 
     static void rotates() {
@@ -140,12 +143,11 @@ class RefreshTokenWatchTest {
         assertThat(gauge()).isZero();
         assertThat(watch.health().getStatus()).isEqualTo(Status.DOWN);
         assertThat(watch.health().getDetails())
-                .containsEntry("refreshToken", "refused by Entra ID")
-                .hasEntrySatisfying(
-                        "reason", reason -> assertThat(reason.toString()).contains("AADSTS700082"))
+                .containsEntry("reason", "refresh-token-expired")
+                .containsEntry("upstreamErrorCode", "AADSTS700082")
                 .hasEntrySatisfying(
                         "action", action -> assertThat(action.toString()).contains("consents again"));
-        assertThat(output.getOut().lines().filter(line -> line.contains("Entra ID refused the App+User refresh token")))
+        assertThat(output.getOut().lines().filter(line -> line.contains("must renew the service's consent")))
                 .hasSize(1);
         assertThat(output.getOut()).doesNotContain("configured-refresh-token");
     }

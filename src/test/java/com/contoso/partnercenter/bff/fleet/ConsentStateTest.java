@@ -1,0 +1,93 @@
+package com.contoso.partnercenter.bff.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.contoso.partnercenter.bff.partnercenter.auth.ConsentState;
+import com.contoso.partnercenter.bff.partnercenter.failure.ConsentNeeded;
+import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
+import com.contoso.partnercenter.bff.partnercenter.fleet.RedisFleetState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/**
+ * A consent that needs a person, in a fleet on a real Redis: the first replica to see it tells the others, so
+ * every replica's health and gauge show it, one started meanwhile reads it, and one accepted call clears it for all.
+ */
+class ConsentStateTest {
+
+    @RegisterExtension
+    static RedisServer redis = RedisServer.perClass();
+
+    static final String PREFIX = "consent-test:";
+
+    record Replica(ConsentState consent, SimpleMeterRegistry meters) {
+        /** The gauge's one series: its reason and value. */
+        String gauge() {
+            Gauge gauge = meters.get("partner.center.consent.required").gauge();
+            return gauge.getId().getTag("reason") + "=" + (int) gauge.value();
+        }
+
+        String reason() {
+            ConsentState.Required required = consent.current();
+            return required == null ? "none" : required.reason().reason();
+        }
+    }
+
+    static Replica replica() {
+        var fleet = new RedisFleetState(
+                new ReactiveStringRedisTemplate(redis.connections()),
+                new FleetProperties(null, PREFIX, Duration.ofMillis(500), Duration.ofSeconds(3)),
+                Clock.systemUTC());
+        var meters = new SimpleMeterRegistry();
+        return new Replica(new ConsentState(fleet, meters, Clock.systemUTC()), meters);
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(until);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void everyReplicaShowsWhatOneSawAndOneAcceptedCallClearsItForAll() throws InterruptedException {
+        int listening = redis.subscribers(PREFIX + "consent");
+        List<Replica> fleet = List.of(replica(), replica(), replica());
+        await("the replicas listen", () -> redis.subscribers(PREFIX + "consent") >= listening + 3);
+
+        fleet.get(0).consent().required(ConsentNeeded.MFA_REQUIRED, "900421", true);
+
+        await(
+                "every replica knows",
+                () -> fleet.stream().allMatch(r -> r.reason().equals("mfa-required")));
+        assertThat(fleet).allSatisfy(r -> assertThat(r.gauge()).isEqualTo("mfa-required=1"));
+        Replica started = replica();
+        await("a replica started meanwhile reads it", () -> started.reason().equals("mfa-required"));
+        assertThat(started.consent().current().code()).isEqualTo("900421");
+
+        fleet.get(1).consent().tokenGiven();
+        Thread.sleep(200);
+        assertThat(Stream.concat(fleet.stream(), Stream.of(started)))
+                .as("a token from Entra ID does not end what Partner Center refused")
+                .allSatisfy(r -> assertThat(r.reason()).isEqualTo("mfa-required"));
+
+        fleet.get(2).consent().acceptedByPartnerCenter();
+
+        await(
+                "every replica knows it is over",
+                () -> Stream.concat(fleet.stream(), Stream.of(started))
+                        .allMatch(r -> r.reason().equals("none")));
+        assertThat(Stream.concat(fleet.stream(), Stream.of(started)))
+                .allSatisfy(r -> assertThat(r.gauge()).isEqualTo("none=0"));
+        assertThat(redis.get(PREFIX + "{consent}:required")).isNull();
+    }
+}
