@@ -45,7 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
             "partner-center.cache.ttl=1s",
             "partner-center.portals.sales.client-ids=sales-portal",
             // Two portals (sales and other) with one call a minute each: sales' second call is over its share.
-            "partner-center.quota.validation-status.requests-per-minute=2"
+            "partner-center.quota.validation-status.requests-per-minute=2",
+            // Every request traced, so every sample may carry an exemplar: one where a Prometheus 2.42 refuses it
+            // (on a _count) fails the scrape here, as it would in production.
+            "management.tracing.sampling.probability=1.0"
         })
 class GrafanaDashboardTest {
 
@@ -192,7 +195,8 @@ class GrafanaDashboardTest {
             Thread.sleep(250);
         }
         throw new AssertionError(
-                "Prometheus did not scrape the service: " + Files.readString(temp.resolve("prometheus.log")));
+                "Prometheus did not scrape the service: " + get(api + "targets").at("/data/activeTargets") + "\n"
+                        + Files.readString(temp.resolve("prometheus.log")));
     }
 
     static JsonNode query(String api, String expr) throws IOException, InterruptedException {
