@@ -64,7 +64,7 @@ class ConsentStateTest {
         List<Replica> fleet = List.of(replica(), replica(), replica());
         await("the replicas listen", () -> redis.subscribers(PREFIX + "consent") >= listening + 3);
 
-        fleet.get(0).consent().required(ConsentNeeded.MFA_REQUIRED, "900421", true);
+        fleet.get(0).consent().required(ConsentNeeded.MFA_REQUIRED, "900421", "validation-status");
 
         await(
                 "every replica knows",
@@ -75,12 +75,13 @@ class ConsentStateTest {
         assertThat(started.consent().current().code()).isEqualTo("900421");
 
         fleet.get(1).consent().tokenGiven();
+        fleet.get(1).consent().acceptedByPartnerCenter("qualification-update");
         Thread.sleep(200);
         assertThat(Stream.concat(fleet.stream(), Stream.of(started)))
-                .as("a token from Entra ID does not end what Partner Center refused")
+                .as("neither a token from Entra ID nor another operation ends what Partner Center refused")
                 .allSatisfy(r -> assertThat(r.reason()).isEqualTo("mfa-required"));
 
-        fleet.get(2).consent().acceptedByPartnerCenter();
+        fleet.get(2).consent().acceptedByPartnerCenter("validation-status");
 
         await(
                 "every replica knows it is over",

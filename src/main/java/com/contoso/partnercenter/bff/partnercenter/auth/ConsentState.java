@@ -8,8 +8,9 @@ import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -25,29 +26,47 @@ public final class ConsentState {
     private static final Logger log = LoggerFactory.getLogger(ConsentState.class);
     // Longer than any refresh token lives: it goes when the consent is renewed, not by itself.
     private static final Duration KEPT = Duration.ofDays(100);
+    // What the key holds for a moment after the renewal, so that only one replica says it is over.
     private static final String RENEWED = "renewed";
+    private static final Duration RENEWED_KEPT = Duration.ofMinutes(1);
 
     /**
      * What must be renewed and why: the reason, the upstream code that said it (Partner Center's 900421, Entra ID's
-     * AADSTS…), since when, and whether Partner Center said it (then only its acceptance ends it).
+     * AADSTS…), since when, and the App+User operation Partner Center refused ({@code null} when Entra ID refused
+     * the refresh token): then only Partner Center accepting that operation again ends it, since Microsoft turns
+     * its MFA enforcement on operation by operation.
      */
-    public record Required(ConsentNeeded reason, String code, Instant since, boolean byPartnerCenter) {
+    public record Required(ConsentNeeded reason, String code, Instant since, String refusedOperation) {
 
-        String written() {
-            return String.join(" ", reason.reason(), code == null ? "-" : code, since.toString(), "" + byPartnerCenter);
+        public boolean byPartnerCenter() {
+            return refusedOperation != null;
         }
 
+        String written() {
+            return String.join(
+                    " ",
+                    reason.reason(),
+                    code == null ? "-" : code,
+                    since.toString(),
+                    refusedOperation == null ? "-" : refusedOperation);
+        }
+
+        /** What another replica wrote; null for anything unreadable (a newer version's words, say). */
         static Required read(String written) {
             String[] parts = written.split(" ");
             ConsentNeeded reason = parts.length == 4 ? ConsentNeeded.named(parts[0]) : null;
             if (reason == null) {
                 return null;
             }
-            return new Required(
-                    reason,
-                    "-".equals(parts[1]) ? null : parts[1],
-                    Instant.parse(parts[2]),
-                    Boolean.parseBoolean(parts[3]));
+            try {
+                return new Required(
+                        reason,
+                        "-".equals(parts[1]) ? null : parts[1],
+                        Instant.parse(parts[2]),
+                        "-".equals(parts[3]) ? null : parts[3]);
+            } catch (DateTimeParseException unreadable) {
+                return null;
+            }
         }
     }
 
@@ -56,103 +75,172 @@ public final class ConsentState {
     private final String key;
     private final String channel;
     private final MultiGauge gauge;
-    private volatile Required current;
+    private final AtomicReference<Required> current = new AtomicReference<>();
+    // A change the fleet's state did not take (it was away): written when it is back, not overwritten by it.
+    private volatile boolean unwritten;
 
     public ConsentState(FleetState state, MeterRegistry meters, Clock clock) {
         this.state = state;
         this.clock = clock;
+        this.key = state.key("consent", "required");
+        this.channel = state.channel("consent");
         this.gauge = MultiGauge.builder("partner.center.consent.required")
                 .description("1 while a person must renew the service's consent, with the reason; else 0")
                 .register(meters);
         shown();
-        this.key = state.key("consent", "required");
-        this.channel = state.channel("consent");
-        state.listen(channel).subscribe(this::told);
-        state.onRecovery(this::load);
-        load().subscribe();
+        state.listen(channel).subscribe(this::told, failure -> {});
+        state.onRecovery(this::recovered);
+        // A replica started while it lasts shows it; one that met it itself meanwhile keeps its own.
+        state.find(key)
+                .onErrorResume(e -> Mono.empty())
+                .subscribe(found -> found.map(Required::read).ifPresent(known -> {
+                    if (current.compareAndSet(null, known)) {
+                        shown();
+                    }
+                }));
     }
 
     /** What must be renewed now, or null. */
     public Required current() {
-        return current;
+        return current.get();
     }
 
-    /** A call failed in a way only a new consent mends: the fleet is told, unless it knows already. */
-    public void required(ConsentNeeded reason, String code, boolean byPartnerCenter) {
-        Required known = current;
-        if (known != null && known.reason() == reason && known.byPartnerCenter() == byPartnerCenter) {
-            return;
-        }
-        Required now = new Required(reason, code, clock.instant(), byPartnerCenter);
-        current = now;
+    /**
+     * A call failed in a way only a new consent mends; {@code refusedOperation} is the App+User operation Partner
+     * Center refused, null when Entra ID refused the refresh token. The first replica to see it says so and tells
+     * the others.
+     */
+    public void required(ConsentNeeded reason, String code, String refusedOperation) {
+        Required now = new Required(reason, code, clock.instant(), refusedOperation);
+        Required known;
+        do {
+            known = current.get();
+            if (known != null && known.reason() == reason && known.byPartnerCenter() == now.byPartnerCenter()) {
+                return;
+            }
+        } while (!current.compareAndSet(known, now));
         shown();
-        log.warn(
-                "A person must renew the service's consent ({}{}): App+User calls (validation status, purchase"
-                        + " eligibility, qualification updates) answer 502 until then. {}",
-                reason.reason(),
-                code != null ? ", " + code : "",
-                reason.action());
-        share(state.put(key, now.written(), KEPT), now.written());
+        state.putIfAbsent(key, now.written(), KEPT)
+                .flatMap(first -> first ? Mono.just(true) : overAnother(now))
+                .switchIfEmpty(Mono.fromRunnable(() -> unwritten = true).thenReturn(true))
+                .onErrorResume(e -> {
+                    unwritten = true;
+                    return Mono.just(true);
+                })
+                .subscribe(said -> {
+                    if (said) {
+                        log.warn(
+                                "A person must renew the service's consent ({}{}): App+User calls (validation status,"
+                                        + " purchase eligibility, qualification updates) answer 502 until then. {}",
+                                reason.reason(),
+                                code != null ? ", " + code : "",
+                                reason.action());
+                        state.publish(channel, now.written())
+                                .onErrorResume(e -> Mono.empty())
+                                .subscribe();
+                    }
+                });
     }
 
-    /** Partner Center accepted an App+User token: whatever consent was missing is there again. */
-    public void acceptedByPartnerCenter() {
-        if (current != null) {
-            renewed();
+    // Another replica wrote first: the same reason is its to say (this replica adopts its words, so that either may
+    // end it); another reason is said over it.
+    private Mono<Boolean> overAnother(Required now) {
+        return state.find(key).flatMap(found -> {
+            Required there = found.map(Required::read).orElse(null);
+            if (there != null && there.reason() == now.reason() && there.byPartnerCenter() == now.byPartnerCenter()) {
+                if (current.compareAndSet(now, there)) {
+                    shown();
+                }
+                return Mono.just(false);
+            }
+            return state.put(key, now.written(), KEPT).thenReturn(true);
+        });
+    }
+
+    /** Partner Center accepted an App+User token for {@code operation}: what kept it from doing so is over. */
+    public void acceptedByPartnerCenter(String operation) {
+        Required known = current.get();
+        if (known != null
+                && (!known.byPartnerCenter() || known.refusedOperation().equals(operation))) {
+            renewed(known);
         }
     }
 
     /** Entra ID gave an App+User token: a refusal of its own is over; Partner Center's MFA check is not yet. */
     public void tokenGiven() {
-        Required known = current;
+        Required known = current.get();
         if (known != null && !known.byPartnerCenter()) {
-            renewed();
+            renewed(known);
         }
     }
 
-    private void renewed() {
-        Required known = current;
-        current = null;
+    // One replica says it is over: the one that turns the fleet's key from what it knew to the renewal.
+    private void renewed(Required known) {
+        if (!current.compareAndSet(known, null)) {
+            return;
+        }
         shown();
-        if (known != null) {
-            log.warn(
-                    "The service's consent works again ({} since {}): App+User calls go through.",
-                    known.reason().reason(),
-                    known.since());
-        }
-        share(state.delete(List.of(key)), RENEWED);
+        state.replace(key, known.written(), RENEWED, RENEWED_KEPT)
+                .switchIfEmpty(Mono.fromRunnable(() -> unwritten = true).thenReturn(true))
+                .onErrorResume(e -> {
+                    unwritten = true;
+                    return Mono.just(true);
+                })
+                .subscribe(said -> {
+                    if (said) {
+                        log.warn(
+                                "The service's consent works again ({} since {}): App+User calls go through.",
+                                known.reason().reason(),
+                                known.since());
+                        state.publish(channel, RENEWED)
+                                .onErrorResume(e -> Mono.empty())
+                                .subscribe();
+                    }
+                });
     }
 
-    // In the fleet's state, then to every replica; a state that does not answer leaves each replica its own view.
-    private void share(Mono<Boolean> written, String message) {
-        written.then(state.publish(channel, message))
-                .onErrorResume(e -> Mono.empty())
-                .subscribe();
-    }
-
-    // Another replica (or this one) said so: its view is this replica's, without a second WARN line.
+    // Another replica (or this one) said so: its view is this replica's, without a second WARN line. Words this
+    // version cannot read change nothing.
     private void told(String message) {
-        current = RENEWED.equals(message) ? null : Required.read(message);
+        if (RENEWED.equals(message)) {
+            current.set(null);
+        } else {
+            Required told = Required.read(message);
+            if (told == null) {
+                return;
+            }
+            current.set(told);
+        }
         shown();
+    }
+
+    // Back after the state was away: this replica's change goes to the fleet if the state missed it, else the fleet's
+    // view (which may have changed meanwhile) is this replica's.
+    private Mono<Void> recovered() {
+        if (unwritten) {
+            unwritten = false;
+            Required now = current.get();
+            Mono<Boolean> write = now == null ? state.delete(List.of(key)) : state.put(key, now.written(), KEPT);
+            return write.then(state.publish(channel, now == null ? RENEWED : now.written()))
+                    .onErrorResume(e -> Mono.empty())
+                    .then();
+        }
+        return state.find(key)
+                .doOnNext(found -> {
+                    current.set(found.map(Required::read).orElse(null));
+                    shown();
+                })
+                .onErrorResume(e -> Mono.empty())
+                .then();
     }
 
     // partner_center_consent_required: one series, 1 with the reason while it lasts, else 0 with reason "none", so
     // an alert carries the reason in its labels.
     private synchronized void shown() {
-        Required now = current;
+        Required now = current.get();
         gauge.register(
                 List.of(MultiGauge.Row.of(
                         Tags.of("reason", now != null ? now.reason().reason() : "none"), now != null ? 1 : 0)),
                 true);
-    }
-
-    private Mono<Void> load() {
-        return state.find(key)
-                .doOnNext(found -> {
-                    current = found.map(Required::read).orElse(null);
-                    shown();
-                })
-                .onErrorResume(e -> Mono.<Optional<String>>empty())
-                .then();
     }
 }

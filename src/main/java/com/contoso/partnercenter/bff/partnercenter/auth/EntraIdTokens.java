@@ -229,7 +229,7 @@ public final class EntraIdTokens {
                                 ? ConsentNeeded.ofEntraId(error.getErrorCode(), error.getDescription())
                                 : null;
                         if (reason != null) {
-                            consent.required(reason, ConsentNeeded.entraIdCode(error.getDescription()), false);
+                            consent.required(reason, ConsentNeeded.entraIdCode(error.getDescription()), null);
                         }
                     }
                 });
@@ -278,7 +278,7 @@ public final class EntraIdTokens {
 
     // What Entra ID refused last, here or (in fleet mode, where the chain is shared) on the replica that saw it.
     private Throwable lastRefusal() {
-        Refusal last = refusal;
+        Refusal last = refusal();
         if (last != null) {
             return new OAuth2AuthorizationException(last.error());
         }
@@ -290,9 +290,16 @@ public final class EntraIdTokens {
         return new OAuth2AuthorizationException(new OAuth2Error(error, required.code(), null));
     }
 
-    /** Entra ID's last refusal (of the refresh token or of the app), until a token comes again; else {@code null}. */
+    /**
+     * Entra ID's last refusal (of the refresh token or of the app), until a token comes again; else {@code null}. A
+     * refused refresh token is over once the consent works again anywhere in the fleet.
+     */
     public Refusal refusal() {
-        return refusal;
+        Refusal last = refusal;
+        if (last != null && last.what() == Refused.REFRESH_TOKEN && consent.current() == null) {
+            return null;
+        }
+        return last;
     }
 
     // Partner Center refused the token (revoked consent, a claims challenge): don't send it again. The refresh

@@ -62,9 +62,14 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
                 .register(meters);
     }
 
-    /** Seconds left on the newest refresh token: 0 once refused, NaN while its age is unknown. */
+    /**
+     * Seconds left on the newest refresh token: 0 once refused ({@code invalid_grant}; a sign-in Entra ID asks for,
+     * MFA, leaves the token as it was), NaN while its age is unknown.
+     */
     double secondsLeft() {
-        if (refreshTokenRefused(tokens.refusal())) {
+        EntraIdTokens.Refusal refusal = tokens.refusal();
+        if (refreshTokenRefused(refusal)
+                && "invalid_grant".equals(refusal.error().getErrorCode())) {
             return 0;
         }
         Instant issuedAt = tokens.refreshTokenIssuedAt();
@@ -145,15 +150,15 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
                     .withDetail("action", required.reason().action())
                     .build();
         }
+        // A refused refresh token is a consent to renew, said above.
         EntraIdTokens.Refusal refusal = tokens.refusal();
-        if (refusal != null) {
-            boolean refreshToken = refreshTokenRefused(refusal);
+        if (refusal != null && !refreshTokenRefused(refusal)) {
             return Health.down()
-                    .withDetail(refreshToken ? "refreshToken" : "client", "refused by Entra ID")
-                    .withDetail("reason", refreshToken ? "refresh-token-refused" : "client-refused")
+                    .withDetail("client", "refused by Entra ID")
+                    .withDetail("reason", "client-refused")
                     .withDetail("error", refusal.reason())
                     .withDetail("since", refusal.since().toString())
-                    .withDetail("action", refreshToken ? NEW_CONSENT : CHECK_CLIENT)
+                    .withDetail("action", CHECK_CLIENT)
                     .build();
         }
         Instant issuedAt = tokens.refreshTokenIssuedAt();

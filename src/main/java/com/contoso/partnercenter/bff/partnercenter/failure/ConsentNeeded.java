@@ -1,6 +1,7 @@
 package com.contoso.partnercenter.bff.partnercenter.failure;
 
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,14 @@ public enum ConsentNeeded {
             + " every replica.";
 
     private static final Pattern AADSTS = Pattern.compile("AADSTS\\d+");
+
+    // MFA required (50076, 50079: enrol first, 50074: strong authentication) or expired (50078).
+    private static final Set<String> MFA_CODES = Set.of("AADSTS50076", "AADSTS50078", "AADSTS50079", "AADSTS50074");
+    // The refresh token expired: unused for 90 days (700082), past its lifetime (70008), past the sign-in frequency a
+    // Conditional Access policy sets (70043).
+    private static final Set<String> EXPIRED_CODES = Set.of("AADSTS700082", "AADSTS70008", "AADSTS70043");
+    // Nobody (any more) consented to the application.
+    private static final Set<String> NOT_CONSENTED_CODES = Set.of("AADSTS65001");
 
     private final String reason;
     private final String cause;
@@ -72,14 +81,21 @@ public enum ConsentNeeded {
      */
     public static ConsentNeeded ofEntraId(String error, String description) {
         String code = entraIdCode(description);
-        // interaction_required without a code: a sign-in the user must do again, which is MFA's for this service.
-        if ("AADSTS50076".equals(code) || "AADSTS50078".equals(code) || "interaction_required".equals(error)) {
+        if (MFA_CODES.contains(code)) {
             return MFA_REQUIRED;
         }
-        if (!"invalid_grant".equals(error)) {
-            return null;
+        if (EXPIRED_CODES.contains(code)) {
+            return REFRESH_TOKEN_EXPIRED;
         }
-        return "AADSTS700082".equals(code) ? REFRESH_TOKEN_EXPIRED : CONSENT_REVOKED;
+        if (NOT_CONSENTED_CODES.contains(code)) {
+            return CONSENT_REVOKED;
+        }
+        // Without a code it knows: a sign-in Entra ID asks for is MFA's for this service, a refused grant revoked.
+        return switch (error == null ? "" : error) {
+            case "interaction_required" -> MFA_REQUIRED;
+            case "invalid_grant" -> CONSENT_REVOKED;
+            default -> null;
+        };
     }
 
     /** The {@code AADSTS…} code Entra ID's description starts with, or null. */

@@ -262,7 +262,7 @@ public class PartnerCenterException extends RuntimeException {
      * logs, never in the answer.
      */
     public static PartnerCenterException tokenUnavailable(Operation operation, Throwable cause) {
-        if (cause instanceof OAuth2AuthorizationException e) {
+        if (operation.grant() == Operation.Grant.APP_USER && cause instanceof OAuth2AuthorizationException e) {
             OAuth2Error refusal = e.getError();
             ConsentNeeded consent = ConsentNeeded.ofEntraId(refusal.getErrorCode(), refusal.getDescription());
             if (consent != null) {

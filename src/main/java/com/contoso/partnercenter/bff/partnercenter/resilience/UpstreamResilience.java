@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -53,6 +54,9 @@ import reactor.core.publisher.Mono;
 public class UpstreamResilience {
 
     static final String BULKHEAD = "partner-center";
+
+    // Partner Center's answers about the request itself, which it gives only to a token it accepted.
+    private static final Set<Integer> ACCEPTED_TOKEN = Set.of(400, 404, 409, 412);
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamResilience.class);
 
@@ -195,21 +199,20 @@ public class UpstreamResilience {
 
     /**
      * What an App+User attempt says of the service's consent: Partner Center's 401 900421 that a person must renew
-     * it (Entra ID's refusals are seen where the token is asked for); any answer other than a 401 or 403 that
-     * Partner Center accepted the token, so a renewed consent is noticed on the first call that goes through.
+     * it (Entra ID's refusals are seen where the token is asked for); a 2xx, or a 400, 404, 409 or 412 (answers
+     * about the request, given only once the token passed), that Partner Center accepted the token, so a renewed
+     * consent is noticed on the first call that goes through. A 5xx or 429 may come from in front of the token
+     * check, and proves nothing.
      */
     private void consentSeen(Operation operation, Throwable failure) {
         if (operation.grant() != Operation.Grant.APP_USER) {
             return;
         }
         if (failure instanceof PartnerCenterException e && e.kind() == FailureKind.MFA_REQUIRED) {
-            consent.required(e.consentNeeded(), e.upstreamErrorCode(), true);
+            consent.required(e.consentNeeded(), e.upstreamErrorCode(), operation.instanceName());
         } else if (failure == null
-                || (failure instanceof PartnerCenterException e
-                        && e.upstreamStatus() > 0
-                        && e.upstreamStatus() != 401
-                        && e.upstreamStatus() != 403)) {
-            consent.acceptedByPartnerCenter();
+                || (failure instanceof PartnerCenterException e && ACCEPTED_TOKEN.contains(e.upstreamStatus()))) {
+            consent.acceptedByPartnerCenter(operation.instanceName());
         }
     }
 
