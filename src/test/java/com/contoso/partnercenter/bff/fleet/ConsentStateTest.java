@@ -14,13 +14,17 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * A consent that needs a person, in a fleet on a real Redis: the first replica to see it tells the others, so
  * every replica's health and gauge show it, one started meanwhile reads it, and one accepted call clears it for all.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ConsentStateTest {
 
     @RegisterExtension
@@ -59,7 +63,8 @@ class ConsentStateTest {
     }
 
     @Test
-    void everyReplicaShowsWhatOneSawAndOneAcceptedCallClearsItForAll() throws InterruptedException {
+    void everyReplicaShowsWhatOneSawAndOneAcceptedCallClearsItForAll(CapturedOutput output)
+            throws InterruptedException {
         int listening = redis.subscribers(PREFIX + "consent");
         List<Replica> fleet = List.of(replica(), replica(), replica());
         await("the replicas listen", () -> redis.subscribers(PREFIX + "consent") >= listening + 3);
@@ -89,6 +94,26 @@ class ConsentStateTest {
                         .allMatch(r -> r.reason().equals("none")));
         assertThat(Stream.concat(fleet.stream(), Stream.of(started)))
                 .allSatisfy(r -> assertThat(r.gauge()).isEqualTo("none=0"));
-        assertThat(redis.get(PREFIX + "{consent}:required")).isNull();
+        assertThat(redis.get(PREFIX + "{consent}:required")).isEqualTo("renewed");
+        assertThat(lines(output, "must renew the service's consent"))
+                .as("one start line for the fleet")
+                .isEqualTo(1);
+        assertThat(lines(output, "consent works again"))
+                .as("one end line for the fleet")
+                .isEqualTo(1);
+
+        // Two replicas meet a revoked consent at the same moment: one of them says so.
+        fleet.get(0).consent().required(ConsentNeeded.CONSENT_REVOKED, "AADSTS50173", null);
+        fleet.get(1).consent().required(ConsentNeeded.CONSENT_REVOKED, "AADSTS50173", null);
+        await(
+                "every replica knows",
+                () -> Stream.concat(fleet.stream(), Stream.of(started))
+                        .allMatch(r -> r.reason().equals("consent-revoked")));
+        Thread.sleep(200);
+        assertThat(lines(output, "must renew the service's consent")).isEqualTo(2);
+    }
+
+    static long lines(CapturedOutput output, String text) {
+        return output.getOut().lines().filter(line -> line.contains(text)).count();
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,18 +144,33 @@ public final class ConsentState {
     }
 
     // Another replica wrote first: the same reason is its to say (this replica adopts its words, so that either may
-    // end it); another reason is said over it.
+    // end it); another reason (or the renewal's mark) is said over it, by whichever replica turns it over first.
     private Mono<Boolean> overAnother(Required now) {
         return state.find(key).flatMap(found -> {
-            Required there = found.map(Required::read).orElse(null);
-            if (there != null && there.reason() == now.reason() && there.byPartnerCenter() == now.byPartnerCenter()) {
-                if (current.compareAndSet(now, there)) {
-                    shown();
-                }
+            if (adopted(found, now)) {
                 return Mono.just(false);
             }
-            return state.put(key, now.written(), KEPT).thenReturn(true);
+            Mono<Boolean> over = found.isPresent()
+                    ? state.replace(key, found.get(), now.written(), KEPT)
+                    : state.putIfAbsent(key, now.written(), KEPT);
+            return over.flatMap(first -> first
+                    ? Mono.just(true)
+                    : state.find(key).map(again -> {
+                        adopted(again, now);
+                        return false;
+                    }));
         });
+    }
+
+    private boolean adopted(Optional<String> found, Required now) {
+        Required there = found.map(Required::read).orElse(null);
+        if (there == null || there.reason() != now.reason() || there.byPartnerCenter() != now.byPartnerCenter()) {
+            return false;
+        }
+        if (current.compareAndSet(now, there)) {
+            shown();
+        }
+        return true;
     }
 
     /** Partner Center accepted an App+User token for {@code operation}: what kept it from doing so is over. */
