@@ -181,6 +181,26 @@ class ConsentTest {
         assertThat(lines(output, STARTS)).isEqualTo(1);
     }
 
+    /**
+     * A token Partner Center refuses for want of MFA is kept: a new one from the same refresh token would carry the
+     * same sign-in, and redeeming it on every call would only load Entra ID (which takes a client asking that often
+     * for one in a loop).
+     */
+    @Test
+    void anMfaRefusalDoesNotRedeemTheRefreshTokenOnEveryCall() {
+        stubs.add(
+                simulator.stubFor(post(urlPathEqualTo(TOKEN_PATH)).atPriority(0).willReturn(okJson("""
+                {"access_token": "access", "token_type": "Bearer", "expires_in": 3599, "refresh_token": "rotated"}"""))));
+        simulator.setScenarioState(PartnerCenterSimulator.MFA, PartnerCenterSimulator.MFA_ENFORCED);
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(read(UUID.randomUUID().toString(), "validation-status").status())
+                    .isEqualTo(502);
+        }
+
+        simulator.verify(1, postRequestedFor(urlPathEqualTo(TOKEN_PATH)).withRequestBody(containing("refresh_token")));
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(
             delimiter = '|',

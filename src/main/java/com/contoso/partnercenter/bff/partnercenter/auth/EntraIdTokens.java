@@ -4,6 +4,7 @@ import com.contoso.partnercenter.bff.partnercenter.failure.ConsentNeeded;
 import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.upstream.CallsInFlight;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +28,11 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Entra ID tokens for Partner Center through Spring Security's OAuth2 client: App-only by client credentials,
@@ -143,9 +146,23 @@ public final class EntraIdTokens {
                                             client.getAccessToken().getTokenValue()))
                                     .build())
                             .flatMap(response -> response.statusCode().value() == 401
-                                    ? forget(grant, client).thenReturn(response)
+                                    ? refused(grant, client, response)
                                     : Mono.just(response)));
         };
+    }
+
+    // Partner Center refused the token. Its MFA refusal (900421) is about the consent behind the refresh token, not
+    // this access token: a new one would carry the same sign-in, so it is kept, or every App+User call would redeem
+    // the refresh token (and Entra ID sees a client in a loop). Any other refusal forgets it. The body is read here
+    // and handed on unchanged.
+    private Mono<ClientResponse> refused(
+            Operation.Grant grant, OAuth2AuthorizedClient client, ClientResponse response) {
+        return response.bodyToMono(String.class).defaultIfEmpty("").flatMap(body -> {
+            boolean mfa = ConsentNeeded.PARTNER_CENTER_MFA_CODE.equals(
+                    UpstreamError.parse(JsonMapper.shared(), body).code());
+            return (mfa ? Mono.<Void>empty() : forget(grant, client))
+                    .thenReturn(response.mutate().body(body).build());
+        });
     }
 
     /** The grant's token: the one held while it is good, else one token request however many calls need it. */
