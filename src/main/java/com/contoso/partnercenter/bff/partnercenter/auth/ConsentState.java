@@ -43,6 +43,11 @@ public final class ConsentState {
             return refusedOperation != null;
         }
 
+        /** The same failure, whenever and wherever it was seen: its reason, from the same side. */
+        boolean sameAs(Required other) {
+            return other != null && other.reason == reason && other.byPartnerCenter() == byPartnerCenter();
+        }
+
         String written() {
             return String.join(
                     " ",
@@ -116,27 +121,37 @@ public final class ConsentState {
         Required known;
         do {
             known = current.get();
-            if (known != null && known.reason() == reason && known.byPartnerCenter() == now.byPartnerCenter()) {
+            if (now.sameAs(known)) {
                 return;
             }
         } while (!current.compareAndSet(known, now));
         shown();
-        state.putIfAbsent(key, now.written(), KEPT)
-                .flatMap(first -> first ? Mono.just(true) : overAnother(now))
-                .switchIfEmpty(Mono.fromRunnable(() -> unwritten = true).thenReturn(true))
+        sayIfFirst(
+                state.putIfAbsent(key, now.written(), KEPT)
+                        .flatMap(first -> first ? Mono.just(true) : overAnother(now)),
+                now.written(),
+                () -> log.warn(
+                        "A person must renew the service's consent ({}{}): App+User calls (validation status,"
+                                + " purchase eligibility, qualification updates) answer 502 until then. {}",
+                        reason.reason(),
+                        code != null ? ", " + code : "",
+                        reason.action()));
+    }
+
+    /**
+     * The replica whose write changed the fleet's key (or, while the state is away, this replica alone, which then
+     * writes it on recovery) says the line and tells the others.
+     */
+    private void sayIfFirst(Mono<Boolean> written, String message, Runnable line) {
+        written.switchIfEmpty(Mono.fromRunnable(() -> unwritten = true).thenReturn(true))
                 .onErrorResume(e -> {
                     unwritten = true;
                     return Mono.just(true);
                 })
-                .subscribe(said -> {
-                    if (said) {
-                        log.warn(
-                                "A person must renew the service's consent ({}{}): App+User calls (validation status,"
-                                        + " purchase eligibility, qualification updates) answer 502 until then. {}",
-                                reason.reason(),
-                                code != null ? ", " + code : "",
-                                reason.action());
-                        state.publish(channel, now.written())
+                .subscribe(first -> {
+                    if (first) {
+                        line.run();
+                        state.publish(channel, message)
                                 .onErrorResume(e -> Mono.empty())
                                 .subscribe();
                     }
@@ -164,7 +179,7 @@ public final class ConsentState {
 
     private boolean adopted(Optional<String> found, Required now) {
         Required there = found.map(Required::read).orElse(null);
-        if (there == null || there.reason() != now.reason() || there.byPartnerCenter() != now.byPartnerCenter()) {
+        if (!now.sameAs(there)) {
             return false;
         }
         if (current.compareAndSet(now, there)) {
@@ -196,23 +211,13 @@ public final class ConsentState {
             return;
         }
         shown();
-        state.replace(key, known.written(), RENEWED, RENEWED_KEPT)
-                .switchIfEmpty(Mono.fromRunnable(() -> unwritten = true).thenReturn(true))
-                .onErrorResume(e -> {
-                    unwritten = true;
-                    return Mono.just(true);
-                })
-                .subscribe(said -> {
-                    if (said) {
-                        log.warn(
-                                "The service's consent works again ({} since {}): App+User calls go through.",
-                                known.reason().reason(),
-                                known.since());
-                        state.publish(channel, RENEWED)
-                                .onErrorResume(e -> Mono.empty())
-                                .subscribe();
-                    }
-                });
+        sayIfFirst(
+                state.replace(key, known.written(), RENEWED, RENEWED_KEPT),
+                RENEWED,
+                () -> log.warn(
+                        "The service's consent works again ({} since {}): App+User calls go through.",
+                        known.reason().reason(),
+                        known.since()));
     }
 
     // Another replica (or this one) said so: its view is this replica's, without a second WARN line. Words this

@@ -146,7 +146,7 @@ public final class EntraIdTokens {
                                             client.getAccessToken().getTokenValue()))
                                     .build())
                             .flatMap(response -> response.statusCode().value() == 401
-                                    ? refused(grant, client, response)
+                                    ? unauthorized(grant, client, response)
                                     : Mono.just(response)));
         };
     }
@@ -155,7 +155,7 @@ public final class EntraIdTokens {
     // this access token: a new one would carry the same sign-in, so it is kept, or every App+User call would redeem
     // the refresh token (and Entra ID sees a client in a loop). Any other refusal forgets it. The body is read here
     // and handed on unchanged.
-    private Mono<ClientResponse> refused(
+    private Mono<ClientResponse> unauthorized(
             Operation.Grant grant, OAuth2AuthorizedClient client, ClientResponse response) {
         return response.bodyToMono(String.class).defaultIfEmpty("").flatMap(body -> {
             boolean mfa = ConsentNeeded.PARTNER_CENTER_MFA_CODE.equals(

@@ -123,17 +123,19 @@ public final class Quota {
 
     // The portal's part of the quota, at least one a minute.
     private static double guaranteedPerMinute(int perMinute, String portal, Map<String, Integer> shares) {
-        int total = shares.values().stream().mapToInt(Integer::intValue).sum();
-        return Math.max(1.0, (double) perMinute * shares.get(portal) / total);
+        return Math.max(1.0, (double) perMinute * shares.get(portal) / total(shares));
+    }
+
+    private static int total(Map<String, Integer> shares) {
+        return shares.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     // Shares and quota in the key, as above.
     private Bucket bucket(Operation operation, int perMinute, String portal, Map<String, Integer> shares) {
-        int total = shares.values().stream().mapToInt(Integer::intValue).sum();
         double perMinuteOfPortal = guaranteedPerMinute(perMinute, portal, shares);
         return new Bucket(
                 state.key("quota:" + operation.instanceName() + ":" + perMinute + ":" + portal + ":"
-                        + shares.get(portal) + "of" + total),
+                        + shares.get(portal) + "of" + total(shares)),
                 Duration.ofNanos((long) (Duration.ofMinutes(1).toNanos() / perMinuteOfPortal)),
                 (int) Math.max(1, Math.floor(perMinuteOfPortal)));
     }
