@@ -143,8 +143,10 @@ class ConsentTest {
     void partnerCenterEnforcingMfaIsToldPlainlyAndEndsWithTheNextAcceptedCall(CapturedOutput output) {
         simulator.setScenarioState(PartnerCenterSimulator.MFA, PartnerCenterSimulator.MFA_ENFORCED);
 
-        aPersonMustRenewTheConsent(
-                read(PartnerCenterSimulator.ALLOWED, "validation-status"), "900421", "multi-factor authentication");
+        RawHttp.Answer first = read(PartnerCenterSimulator.ALLOWED, "validation-status");
+        aPersonMustRenewTheConsent(first, "900421", "multi-factor authentication");
+        String seenBy =
+                JsonMapper.shared().readTree(first.body()).path("correlationId").asString();
         simulator.verify(
                 1,
                 getRequestedFor(
@@ -168,6 +170,11 @@ class ConsentTest {
                 .containsPattern(
                         "resilience4j_circuitbreaker_state\\{[^}]*name=\"validation-status\",state=\"closed\"} 1");
         assertThat(lines(output, STARTS)).as("one line when it starts").isEqualTo(1);
+        assertThat(output.getOut().lines().filter(line -> line.contains(STARTS)))
+                .as("naming the request that saw it")
+                .singleElement()
+                .asString()
+                .contains(seenBy);
 
         simulator.resetScenarios(); // a partner admin consented again, with MFA
 

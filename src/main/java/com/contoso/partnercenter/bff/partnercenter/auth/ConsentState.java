@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.auth;
 
+import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.failure.ConsentNeeded;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
 
 /**
@@ -143,6 +145,9 @@ public final class ConsentState {
      * writes it on recovery) says the line and tells the others.
      */
     private void sayIfFirst(Mono<Boolean> written, String message, Runnable line) {
+        // The line names the request that saw it (its failure's line has the same id), wherever the write answers.
+        String seenBy = MDC.get(CorrelationId.MDC_KEY);
+        Runnable said = seenBy == null ? line : () -> CorrelationId.inScope(seenBy, line);
         written.switchIfEmpty(Mono.fromRunnable(() -> unwritten = true).thenReturn(true))
                 .onErrorResume(e -> {
                     unwritten = true;
@@ -150,7 +155,7 @@ public final class ConsentState {
                 })
                 .subscribe(first -> {
                     if (first) {
-                        line.run();
+                        said.run();
                         state.publish(channel, message)
                                 .onErrorResume(e -> Mono.empty())
                                 .subscribe();

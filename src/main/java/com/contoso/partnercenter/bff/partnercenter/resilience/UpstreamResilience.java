@@ -164,11 +164,11 @@ public class UpstreamResilience {
                         // Once per attempt: doOnSuccess fires for a value and for an empty answer alike.
                         .doOnSuccess(value -> {
                             countAttempt(operation, null);
-                            consentSeen(operation, null);
+                            consentSeen(operation, correlationId, null);
                         })
                         .doOnError(e -> {
                             countAttempt(operation, e);
-                            consentSeen(operation, e);
+                            consentSeen(operation, correlationId, e);
                         });
                 return turn.then(p.breaker
                                 .protect(operation, breakerKey, correlationId, limited)
@@ -204,15 +204,20 @@ public class UpstreamResilience {
      * consent is noticed on the first call that goes through. A 5xx or 429 may come from in front of the token
      * check, and proves nothing.
      */
-    private void consentSeen(Operation operation, Throwable failure) {
+    private void consentSeen(Operation operation, String correlationId, Throwable failure) {
         if (operation.grant() != Operation.Grant.APP_USER) {
             return;
         }
+        // Under the call's id, so a start or end line names the request that saw it; only then, off the hot path.
         if (failure instanceof PartnerCenterException e && e.kind() == FailureKind.MFA_REQUIRED) {
-            consent.required(e.consentNeeded(), e.upstreamErrorCode(), operation.instanceName());
-        } else if (failure == null
-                || (failure instanceof PartnerCenterException e && ACCEPTED_TOKEN.contains(e.upstreamStatus()))) {
-            consent.acceptedByPartnerCenter(operation.instanceName());
+            CorrelationId.inScope(
+                    correlationId,
+                    () -> consent.required(e.consentNeeded(), e.upstreamErrorCode(), operation.instanceName()));
+        } else if (consent.current() != null
+                && (failure == null
+                        || (failure instanceof PartnerCenterException e
+                                && ACCEPTED_TOKEN.contains(e.upstreamStatus())))) {
+            CorrelationId.inScope(correlationId, () -> consent.acceptedByPartnerCenter(operation.instanceName()));
         }
     }
 
