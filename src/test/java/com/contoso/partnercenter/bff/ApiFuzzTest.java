@@ -3,8 +3,6 @@ package com.contoso.partnercenter.bff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
-import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -15,13 +13,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -40,18 +33,15 @@ import tools.jackson.databind.node.ObjectNode;
  * The seed is random and printed with any failure; {@code -Dfuzz.seed=…} replays a run, {@code
  * -Dfuzz.requests=…} sets its length (600).
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@TestPropertySource(
         properties = {
             // Short waits, so the slow and failing customers keep the run short.
             "partner-center.deadline=2s",
             "resilience4j.timelimiter.configs.default.timeout-duration=1s",
             "resilience4j.retry.configs.default.wait-duration=10ms",
         })
-class ApiFuzzTest {
+class ApiFuzzTest extends EndToEndTest {
 
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
     static final JsonMapper json = JsonMapper.shared();
 
     static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE");
@@ -99,20 +89,6 @@ class ApiFuzzTest {
             "application/problem+json");
     static final List<String> CORRELATION_IDS =
             List.of("0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a", "not-a-guid", "", "x".repeat(500), "%0d%0aX-Forged: 1");
-
-    @LocalServerPort
-    int port;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
-    }
 
     /** One documented operation: its method, path template, parameters, request body and answers. */
     record Operation(String method, String template, JsonNode spec) {}

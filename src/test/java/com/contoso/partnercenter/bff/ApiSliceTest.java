@@ -2,15 +2,13 @@ package com.contoso.partnercenter.bff;
 
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
 
-import com.contoso.partnercenter.bff.eligibility.BatchProperties;
-import com.contoso.partnercenter.bff.eligibility.EligibilityProperties;
-import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
+import com.contoso.partnercenter.bff.partnercenter.Answer;
+import com.contoso.partnercenter.bff.partnercenter.CreatedQualification;
+import com.contoso.partnercenter.bff.partnercenter.CustomerQualification;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenter;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
-import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -27,8 +25,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 /**
- * The web layer with the real security configuration, problem handling and eligibility rule, and a mocked
- * Partner Center client. Subclasses share one application context.
+ * The web layer with the real security configuration, problem handling and eligibility rule, and a mocked front door
+ * of the Partner Center module. Subclasses share one application context.
  */
 @WebMvcTest(
         includeFilters =
@@ -38,10 +36,10 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
                             ".*\\.SecurityConfiguration",
                             ".*\\.WebConfiguration",
                             ".*\\.PurchaseEligibilityService",
-                            ".*\\.PortalConfiguration"
+                            ".*\\.Portals"
                         }))
-@Import(ApiSliceTest.Meters.class)
-// The deadline the idempotency keys use; the rest only so that the properties bind.
+@Import(ApiSliceTest.Collaborators.class)
+// Only so that the settings bind.
 @TestPropertySource(
         properties = {
             "partner-center.auth.tenant-id=slice",
@@ -57,10 +55,20 @@ public abstract class ApiSliceTest {
     protected MockMvcTester mvc;
 
     @MockitoBean
-    protected PartnerCenterClient partnerCenter;
+    protected PartnerCenter partnerCenter;
 
     @MockitoBean
     JwtDecoder jwtDecoder;
+
+    /** The front door's answer: straight from Partner Center, as with the cache off. */
+    protected static <T> Answer<T> answer(T value) {
+        return new Answer<>(value, "partner-center-bff; fwd=bypass", null, null);
+    }
+
+    /** An update's answer: the qualification Partner Center created, sent once. */
+    protected static Answer<CreatedQualification> created(CustomerQualification qualification) {
+        return answer(new CreatedQualification(qualification, "slice-request-id", false, null));
+    }
 
     protected static JwtRequestPostProcessor reader() {
         return jwt().authorities(new SimpleGrantedAuthority("partner-center.read"));
@@ -72,23 +80,13 @@ public abstract class ApiSliceTest {
                         new SimpleGrantedAuthority("partner-center.write"));
     }
 
+    /** What the web layer takes besides the front door (the application's clock and Boot's task executor come along). */
     @TestConfiguration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({
-        BatchProperties.class,
-        EligibilityProperties.class,
-        PartnerCenterProperties.class,
-        com.contoso.partnercenter.bff.portal.PortalProperties.class
-    })
-    static class Meters {
+    @EnableConfigurationProperties(PartnerCenterProperties.class)
+    static class Collaborators {
         @Bean
         MeterRegistry meterRegistry() {
             return new SimpleMeterRegistry();
-        }
-
-        // Where the idempotency keys of updates are kept, as for a replica alone.
-        @Bean
-        FleetState fleetState() {
-            return new InMemoryFleetState("slice-test:", Clock.systemUTC());
         }
     }
 }

@@ -25,6 +25,16 @@ class ArchitectureTest {
             .because("retries, deadlines, tokens and error mapping live in the Partner Center client, in one place");
 
     @ArchTest
+    static final ArchRule reactorLivesBehindTheFrontDoor = noClasses()
+            .that()
+            .resideOutsideOfPackage("..bff.partnercenter..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("reactor..")
+            .because("a request is plain blocking code on virtual threads up to PartnerCenter, the module's front door,"
+                    + " which blocks once; the request's context crosses into Reactor by context propagation");
+
+    @ArchTest
     static final ArchRule theClientNeverDependsOnWebCode = noClasses()
             .that()
             .resideInAPackage("..bff.partnercenter..")
@@ -57,8 +67,15 @@ class ArchitectureTest {
             .resideInAPackage("..bff.partnercenter.*..")
             .should()
             .dependOnClassesThat()
-            .resideInAPackage("com.contoso.partnercenter.bff.partnercenter")
-            .because("PartnerCenterClient and its configuration put the subsystems together, not the other way round");
+            .haveSimpleName("PartnerCenter")
+            .orShould()
+            .dependOnClassesThat()
+            .haveSimpleName("PartnerCenterClient")
+            .orShould()
+            .dependOnClassesThat()
+            .haveSimpleName("IdempotentUpdates")
+            .because("the front door and the client put the subsystems together, not the other way round; the"
+                    + " subsystems speak the module's own terms (its answers, its failure) and nothing more");
 
     @ArchTest
     static final ArchRule partnerCentersPayloadsAreNotTheApisRecords = noClasses()

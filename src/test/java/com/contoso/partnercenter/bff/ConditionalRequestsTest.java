@@ -4,19 +4,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import java.util.UUID;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -24,27 +16,9 @@ import org.springframework.test.context.TestPropertySource;
  * revalidation with the ETag is a 304 with no body that costs no call to Partner Center while the answer is
  * cached.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConditionalRequestsTest {
-
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
-
-    @LocalServerPort
-    int port;
+class ConditionalRequestsTest extends EndToEndTest {
 
     String token;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
-    }
 
     @BeforeEach
     void portal() {

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
 @ExtendWith(OutputCaptureExtension.class)
 class ConsentTest {
 
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
+    static final WireMockServer simulator = Fixture.simulator();
+    static final MockOAuth2Server issuer = Fixture.issuer();
+
     static final String TOKEN_PATH = "/test-tenant/oauth2/v2.0/token";
     static final String STARTS = "must renew the service's consent";
     static final String ENDS = "consent works again";
@@ -60,16 +60,13 @@ class ConsentTest {
 
     final List<StubMapping> stubs = new ArrayList<>();
 
+    // The fixture's service, with Entra ID scripted on the simulator instead of the issuer.
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
+        Fixture.serviceProperties(simulator.baseUrl(), issuer, LocalTokenIssuer.consent(issuer))
+                .forEach((name, value) -> registry.add(name, () -> value));
         registry.add("partner-center.auth.token-uri", () -> simulator.baseUrl() + TOKEN_PATH);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
+        registry.add("management.server.port", () -> "0");
     }
 
     @BeforeEach

@@ -1,7 +1,6 @@
 package com.contoso.partnercenter.bff;
 
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,34 +12,14 @@ import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import org.springframework.test.context.DynamicPropertyRegistry;
 
-/**
- * What the full-stack tests share: the service's properties pointed at a running Partner Center simulator
- * and token issuer, tokens as portals would hold them, and a plain HTTP client.
- */
+/** What the tests that call the service share: tokens as portals would hold them, and a plain HTTP client. */
 public final class EndToEnd {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private EndToEnd() {}
-
-    public static void register(DynamicPropertyRegistry registry, WireMockServer simulator, MockOAuth2Server issuer) {
-        registry.add("partner-center.base-url", simulator::baseUrl);
-        registry.add("partner-center.auth.tenant-id", () -> "test-tenant");
-        registry.add("partner-center.auth.client-id", () -> "partner-center-bff-local");
-        registry.add("partner-center.auth.client-secret", () -> "local-client-secret");
-        registry.add("partner-center.auth.refresh-token", () -> LocalTokenIssuer.consent(issuer));
-        registry.add(
-                "partner-center.auth.token-uri",
-                () -> issuer.tokenEndpointUrl(LocalTokenIssuer.ENTRA_ISSUER).toString());
-        registry.add(
-                "spring.security.oauth2.resourceserver.jwt.issuer-uri",
-                () -> issuer.issuerUrl(LocalTokenIssuer.PORTAL_ISSUER).toString());
-        registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> LocalTokenIssuer.AUDIENCE);
-        registry.add("management.server.port", () -> "0");
-    }
 
     /** A portal's token from the portal issuer, with the given claims and lifetime in seconds. */
     public static String token(

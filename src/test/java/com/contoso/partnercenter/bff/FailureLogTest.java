@@ -4,23 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The contract's logs: one line per failed call, after its retries, with its own correlation id, and no stack
@@ -29,8 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * customers Partner Center keeps no status for, each request with its own id (and its own customer, so no two
  * share one upstream call), and the lines they wrote are counted.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@TestPropertySource(
         properties = {
             // The hanging customer cut at 2 s. The cache is on: failed loads once wrote a WARN with a stack trace.
             "partner-center.deadline=2s",
@@ -38,10 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "resilience4j.retry.configs.default.wait-duration=10ms",
         })
 @ExtendWith(OutputCaptureExtension.class)
-class FailureLogTest {
-
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
+class FailureLogTest extends EndToEndTest {
 
     static final List<String> FAILING = List.of(
             PartnerCenterSimulator.NO_STATUS,
@@ -49,20 +39,6 @@ class FailureLogTest {
             PartnerCenterSimulator.PERMANENT_FAILURE,
             PartnerCenterSimulator.DOWN,
             PartnerCenterSimulator.HANGS);
-
-    @LocalServerPort
-    int port;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
-    }
 
     record Request(String customer, String correlationId) {}
 

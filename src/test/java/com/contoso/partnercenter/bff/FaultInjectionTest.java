@@ -8,11 +8,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -30,19 +28,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,8 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
  * attempts reached Partner Center, when, and with which headers. Timings are scaled down: 1 s per
  * attempt, 3 s per request, 100 ms first backoff without jitter, a breaker over 4 calls open for 1 s.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@TestPropertySource(
         properties = {
             "partner-center.deadline=3s",
             "partner-center.cache.ttl=0",
@@ -66,24 +58,13 @@ import tools.jackson.databind.json.JsonMapper;
             "resilience4j.bulkhead.instances.partner-center.max-concurrent-calls=2",
         })
 @ExtendWith(OutputCaptureExtension.class)
-class FaultInjectionTest {
-
-    static final WireMockServer partnerCenter =
-            new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(24));
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
-
-    static {
-        partnerCenter.start();
-    }
+class FaultInjectionTest extends EndToEndTest {
 
     static final String CODES = "/v1/customers/all/validations";
     static final HttpClient http = HttpClient.newHttpClient();
 
     @Autowired
     CircuitBreakerRegistry circuitBreakers;
-
-    @LocalServerPort
-    int port;
 
     @LocalManagementPort
     int managementPort;
@@ -95,20 +76,9 @@ class FaultInjectionTest {
     String status;
     String qualifications;
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, partnerCenter, issuer);
-    }
-
-    @AfterAll
-    static void stop() {
-        partnerCenter.stop();
-        issuer.shutdown();
-    }
-
     @BeforeEach
     void reset() {
-        partnerCenter.resetAll();
+        Fixture.resetSimulator();
         circuitBreakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
         customer = UUID.randomUUID().toString();
         status = "/v1/customers/" + customer + "/validationStatus";
@@ -143,7 +113,7 @@ class FaultInjectionTest {
     }
 
     static List<LoggedRequest> attempts(String path) {
-        return partnerCenter.findAll(anyRequestedFor(urlPathEqualTo(path)));
+        return simulator.findAll(anyRequestedFor(urlPathEqualTo(path)));
     }
 
     static ResponseDefinitionBuilder error(int status, String body) {
@@ -157,7 +127,7 @@ class FaultInjectionTest {
 
     @Test
     void connectionResetIsRetriedWithTheSameRequestIdThenABadGateway() {
-        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        simulator.stubFor(get(CODES).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
         Answer answer = portalGet("/api/v1/gcc-validation-codes");
 
@@ -176,7 +146,7 @@ class FaultInjectionTest {
 
     @Test
     void emptyReplyIsRetriedThenABadGateway() {
-        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+        simulator.stubFor(get(CODES).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
 
         Answer answer = portalGet("/api/v1/gcc-validation-codes");
 
@@ -186,7 +156,7 @@ class FaultInjectionTest {
 
     @Test
     void randomDataThenCloseIsRetriedThenABadGateway() {
-        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE)));
+        simulator.stubFor(get(CODES).willReturn(aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE)));
 
         Answer answer = portalGet("/api/v1/gcc-validation-codes");
 
@@ -196,7 +166,7 @@ class FaultInjectionTest {
 
     @Test
     void malformedJsonIsRetriedThenABadGateway() {
-        partnerCenter.stubFor(get(CODES).willReturn(okJson("[{\"validationId\": ")));
+        simulator.stubFor(get(CODES).willReturn(okJson("[{\"validationId\": ")));
 
         Answer answer = portalGet("/api/v1/gcc-validation-codes");
 
@@ -207,12 +177,12 @@ class FaultInjectionTest {
 
     @Test
     void aTransientFaultThatClearsIsInvisibleToThePortal() {
-        partnerCenter.stubFor(get(CODES)
+        simulator.stubFor(get(CODES)
                 .inScenario("flaky")
                 .whenScenarioStateIs(Scenario.STARTED)
                 .willSetStateTo("ok")
                 .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        partnerCenter.stubFor(
+        simulator.stubFor(
                 get(CODES).inScenario("flaky").whenScenarioStateIs("ok").willReturn(okJson("[]")));
 
         Answer answer = portalGet("/api/v1/gcc-validation-codes");
@@ -225,7 +195,7 @@ class FaultInjectionTest {
 
     @Test
     void eachSlowAttemptIsCutAtItsLimitAndTheRequestAtItsDeadline() {
-        partnerCenter.stubFor(get(CODES).willReturn(okJson("[]").withFixedDelay(1_500)));
+        simulator.stubFor(get(CODES).willReturn(okJson("[]").withFixedDelay(1_500)));
 
         Answer answer = portalGet("/api/v1/gcc-validation-codes");
 
@@ -237,7 +207,7 @@ class FaultInjectionTest {
 
     @Test
     void aBodyDribbledPastTheDeadlineIsAGatewayTimeoutOnTime() {
-        partnerCenter.stubFor(
+        simulator.stubFor(
                 get(CODES).willReturn(okJson("[" + " ".repeat(2_000) + "]").withChunkedDribbleDelay(20, 6_000)));
 
         Answer answer = portalGet("/api/v1/gcc-validation-codes");
@@ -250,13 +220,13 @@ class FaultInjectionTest {
 
     @Test
     void retryAfterInSecondsIsWaitedFor() {
-        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
+        simulator.stubFor(get(urlPathEqualTo(qualifications))
                 .inScenario("throttled")
                 .whenScenarioStateIs(Scenario.STARTED)
                 .willSetStateTo("free")
                 .willReturn(error(429, "{\"statusCode\": 429, \"message\": \"Rate limit is exceeded.\"}")
                         .withHeader("Retry-After", "1")));
-        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
+        simulator.stubFor(get(urlPathEqualTo(qualifications))
                 .inScenario("throttled")
                 .whenScenarioStateIs("free")
                 .willReturn(okJson("[]")));
@@ -276,12 +246,12 @@ class FaultInjectionTest {
     void retryAfterAsAnHttpDateIsWaitedFor() {
         String inTwoSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2));
-        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
+        simulator.stubFor(get(urlPathEqualTo(qualifications))
                 .inScenario("throttled")
                 .whenScenarioStateIs(Scenario.STARTED)
                 .willSetStateTo("free")
                 .willReturn(error(429, "{\"statusCode\": 429}").withHeader("Retry-After", inTwoSeconds)));
-        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
+        simulator.stubFor(get(urlPathEqualTo(qualifications))
                 .inScenario("throttled")
                 .whenScenarioStateIs("free")
                 .willReturn(okJson("[]")));
@@ -300,7 +270,7 @@ class FaultInjectionTest {
 
     @Test
     void throttlingWithoutRetryAfterIsTakenAsAWaitOfOneSecondAndEndsInAServiceUnavailable() {
-        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
+        simulator.stubFor(get(urlPathEqualTo(qualifications))
                 .willReturn(error(429, "{\"statusCode\": 429, \"message\": \"Rate limit is exceeded.\"}")));
 
         Answer answer = portalGet("/api/v1/customers/" + customer + "/qualifications");
@@ -324,7 +294,7 @@ class FaultInjectionTest {
 
     @Test
     void aWaitPastTheDeadlineIsNotTakenTheWaitIsPassedOn() {
-        partnerCenter.stubFor(get(urlPathEqualTo(qualifications))
+        simulator.stubFor(get(urlPathEqualTo(qualifications))
                 .willReturn(error(429, "{\"statusCode\": 429, \"message\": \"Try again in 57 seconds.\"}")
                         .withHeader("Retry-After", "57")));
 
@@ -340,7 +310,7 @@ class FaultInjectionTest {
 
     @Test
     void aServerErrorMarkedRetryableIsRetried() {
-        partnerCenter.stubFor(get(CODES)
+        simulator.stubFor(get(CODES)
                 .willReturn(error(500, "{\"code\": 600001, \"errorName\": \"Busy\", \"isRetryable\": true}")));
 
         Answer answer = portalGet("/api/v1/gcc-validation-codes");
@@ -352,7 +322,7 @@ class FaultInjectionTest {
 
     @Test
     void aServerErrorMarkedNotRetryableIsNotRetried() {
-        partnerCenter.stubFor(get(CODES)
+        simulator.stubFor(get(CODES)
                 .willReturn(error(503, "{\"code\": 600010, \"errorName\": \"Broken\", \"isRetryable\": false}")));
 
         Answer answer = portalGet("/api/v1/gcc-validation-codes");
@@ -364,7 +334,7 @@ class FaultInjectionTest {
 
     @Test
     void aServerErrorWithoutTheFlagIsRetriedForAGet() {
-        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withStatus(503)));
+        simulator.stubFor(get(CODES).willReturn(aResponse().withStatus(503)));
 
         assertThat(portalGet("/api/v1/gcc-validation-codes").status()).isEqualTo(502);
         assertThat(attempts(CODES)).hasSize(3);
@@ -372,7 +342,7 @@ class FaultInjectionTest {
 
     @Test
     void aClientErrorMarkedRetryableIsRetriedToo() {
-        partnerCenter.stubFor(get(urlPathEqualTo(status))
+        simulator.stubFor(get(urlPathEqualTo(status))
                 .willReturn(
                         error(409, "{\"code\": 600050, \"errorName\": \"ConcurrentUpdate\", \"isRetryable\": true}")));
 
@@ -385,7 +355,7 @@ class FaultInjectionTest {
 
     @Test
     void aPostThatReachedPartnerCenterIsNotRetried() {
-        partnerCenter.stubFor(
+        simulator.stubFor(
                 post(urlPathEqualTo(qualifications)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
         Answer answer =
@@ -400,7 +370,7 @@ class FaultInjectionTest {
 
     @Test
     void aPostAnsweredWithAServerErrorWithoutTheFlagIsNotRetried() {
-        partnerCenter.stubFor(
+        simulator.stubFor(
                 post(urlPathEqualTo(qualifications)).willReturn(aResponse().withStatus(503)));
 
         assertThat(portalPost("/api/v1/customers/" + customer + "/qualifications", "{\"qualification\": \"Education\"}")
@@ -413,7 +383,7 @@ class FaultInjectionTest {
 
     @Test
     void theBreakerOpensFailsFastHalfOpensAndClosesAgain(CapturedOutput output) throws Exception {
-        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withStatus(503)));
+        simulator.stubFor(get(CODES).willReturn(aResponse().withStatus(503)));
         for (int i = 0; i < 3; i++) {
             assertThat(portalGet("/api/v1/gcc-validation-codes").status()).isEqualTo(502);
         }
@@ -443,7 +413,7 @@ class FaultInjectionTest {
                         .statusCode())
                 .isEqualTo(200);
 
-        partnerCenter.stubFor(get(CODES).willReturn(okJson("[]")));
+        simulator.stubFor(get(CODES).willReturn(okJson("[]")));
         Thread.sleep(1_100);
         assertThat(portalGet("/api/v1/gcc-validation-codes").status()).isEqualTo(200);
         assertThat(circuitBreakers.circuitBreaker("validation-codes").getState())
@@ -452,8 +422,8 @@ class FaultInjectionTest {
 
     @Test
     void oneOperationsOpenCircuitLeavesTheOthersAlone() {
-        partnerCenter.stubFor(get(CODES).willReturn(aResponse().withStatus(503)));
-        partnerCenter.stubFor(get(urlPathEqualTo(qualifications)).willReturn(okJson("[]")));
+        simulator.stubFor(get(CODES).willReturn(aResponse().withStatus(503)));
+        simulator.stubFor(get(urlPathEqualTo(qualifications)).willReturn(okJson("[]")));
         for (int i = 0; i < 5; i++) {
             portalGet("/api/v1/gcc-validation-codes");
         }
@@ -467,7 +437,7 @@ class FaultInjectionTest {
 
     @Test
     void oneCustomersRepeatedFailuresNeverOpenTheCircuitForTheOthers() {
-        partnerCenter.stubFor(
+        simulator.stubFor(
                 get(urlPathEqualTo(status)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         for (int i = 0; i < 8; i++) {
             assertThat(portalGet("/api/v1/customers/" + customer + "/validation-status")
@@ -478,7 +448,7 @@ class FaultInjectionTest {
         assertThat(circuitBreakers.circuitBreaker("validation-status").getState())
                 .isEqualTo(CircuitBreaker.State.CLOSED);
         String healthy = UUID.randomUUID().toString();
-        partnerCenter.stubFor(get(urlPathEqualTo("/v1/customers/" + healthy + "/validationStatus"))
+        simulator.stubFor(get(urlPathEqualTo("/v1/customers/" + healthy + "/validationStatus"))
                 .willReturn(okJson("{\"status\": \"Allowed\"}")));
         assertThat(portalGet("/api/v1/customers/" + healthy + "/validation-status")
                         .status())
@@ -487,7 +457,7 @@ class FaultInjectionTest {
 
     @Test
     void anOutageSeenByManyCustomersOpensTheCircuit() {
-        partnerCenter.stubFor(get(urlPathMatching("/v1/customers/[^/]+/validationStatus"))
+        simulator.stubFor(get(urlPathMatching("/v1/customers/[^/]+/validationStatus"))
                 .willReturn(aResponse().withStatus(503)));
         for (int i = 0; i < 3; i++) {
             assertThat(portalGet("/api/v1/customers/" + UUID.randomUUID() + "/validation-status")
@@ -501,17 +471,17 @@ class FaultInjectionTest {
 
         assertThat(circuitBreakers.circuitBreaker("validation-status").getState())
                 .isEqualTo(CircuitBreaker.State.OPEN);
-        int asked = partnerCenter.getAllServeEvents().size();
+        int asked = simulator.getAllServeEvents().size();
         Answer open = portalGet("/api/v1/customers/" + UUID.randomUUID() + "/validation-status");
         assertThat(open.status()).isEqualTo(503);
         assertThat(open.type()).isEqualTo("circuit-open");
         assertThat(open.response().headers().firstValue("Retry-After")).hasValue("1");
-        assertThat(partnerCenter.getAllServeEvents()).hasSize(asked);
+        assertThat(simulator.getAllServeEvents()).hasSize(asked);
     }
 
     @Test
     void answersMarkedNotRetryableNeverOpenTheCircuit() {
-        partnerCenter.stubFor(get(urlPathMatching("/v1/customers/[^/]+/validationStatus"))
+        simulator.stubFor(get(urlPathMatching("/v1/customers/[^/]+/validationStatus"))
                 .willReturn(error(500, "{\"code\": 600010, \"isRetryable\": false}")));
         for (int i = 0; i < 6; i++) {
             Answer answer = portalGet("/api/v1/customers/" + UUID.randomUUID() + "/validation-status");
@@ -521,12 +491,12 @@ class FaultInjectionTest {
 
         assertThat(circuitBreakers.circuitBreaker("validation-status").getState())
                 .isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(partnerCenter.getAllServeEvents()).hasSize(6);
+        assertThat(simulator.getAllServeEvents()).hasSize(6);
     }
 
     @Test
     void clientErrorsNeverOpenACircuit() {
-        partnerCenter.stubFor(
+        simulator.stubFor(
                 get(urlPathEqualTo(status)).willReturn(error(400, "{\"code\": \"2000\", \"description\": \"Bad\"}")));
         for (int i = 0; i < 6; i++) {
             assertThat(portalGet("/api/v1/customers/" + customer + "/validation-status")
@@ -541,7 +511,7 @@ class FaultInjectionTest {
 
     @Test
     void theBulkheadTurnsExcessConcurrentCallsAwayAtOnce() {
-        partnerCenter.stubFor(
+        simulator.stubFor(
                 get(urlPathEqualTo(qualifications)).willReturn(okJson("[]").withFixedDelay(800)));
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/v1/customers/" + customer + "/qualifications"))
@@ -563,7 +533,7 @@ class FaultInjectionTest {
 
     @Test
     void eachAttemptIsCountedOnce() {
-        partnerCenter.stubFor(get(CODES).willReturn(okJson("[]")));
+        simulator.stubFor(get(CODES).willReturn(okJson("[]")));
         String series =
                 "partner_center_upstream_attempts_total{application=\"partner-center-bff\",operation=\"validation-codes\",outcome=\"success\"}";
         double before = metric(series);
@@ -585,7 +555,7 @@ class FaultInjectionTest {
 
     @Test
     void operatorsSeeRetriesBreakersBulkheadAndAttemptsInPrometheus() {
-        partnerCenter.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(503)));
+        simulator.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(503)));
         portalGet("/api/v1/gcc-validation-codes");
 
         String metrics = EndToEnd.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus", null)

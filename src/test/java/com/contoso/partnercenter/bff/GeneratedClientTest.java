@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
-import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
 import com.contoso.portal.client.ApiClient;
 import com.contoso.portal.client.ApiException;
 import com.contoso.portal.client.api.PurchaseEligibilityApi;
@@ -18,30 +17,19 @@ import com.contoso.portal.client.model.Problem;
 import com.contoso.portal.client.model.PurchaseEligibility;
 import com.contoso.portal.client.model.QualificationRequest;
 import com.contoso.portal.client.model.ValidationStatus;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A portal developer's view: the Java client openapi-generator makes from the saved OpenAPI document (kept
  * equal to the served one by OpenApiDocumentTest) calls every operation of the running service and reads
  * every answer, problems included, into its own types.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class GeneratedClientTest {
-
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
+class GeneratedClientTest extends EndToEndTest {
 
     static final String ALLOWED = "c0ffee00-0000-4000-8000-000000000001";
     static final String UNDER_REVIEW = "c0ffee00-0000-4000-8000-000000000002";
@@ -49,21 +37,7 @@ class GeneratedClientTest {
     static final String NO_QUALIFICATIONS = "c0ffee00-0000-4000-8000-000000000012";
     static final String THROTTLED = "c0ffee00-0000-4000-8000-000000000013";
 
-    @LocalServerPort
-    int port;
-
     ApiClient client;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
-    }
 
     @BeforeEach
     void portalClient() {

@@ -6,68 +6,40 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * A portal whose update timed out, or whose answer it never got, sends it again with the same Idempotency-Key:
  * Partner Center gets the update once, and the portal the answer the first request got.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@TestPropertySource(
         properties = {"partner-center.deadline=2s", "resilience4j.timelimiter.configs.default.timeout-duration=1s"})
-class IdempotencyKeysTest {
-
-    static final WireMockServer partnerCenter =
-            new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
-
-    static {
-        partnerCenter.start();
-    }
+class IdempotencyKeysTest extends EndToEndTest {
 
     static final String EDUCATION = "{\"qualification\": \"Education\", \"educationSegment\": \"K12\"}";
     static final String CREATED = """
             {"qualification": "Education", "vettingStatus": "InReview", "vettingCreateDate": "2026-12-03T08:00:00Z"}""";
 
-    @LocalServerPort
-    int port;
-
     String customer;
     String path;
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, partnerCenter, issuer);
-    }
-
-    @AfterAll
-    static void stop() {
-        partnerCenter.stop();
-        issuer.shutdown();
-    }
-
     @BeforeEach
     void aCustomerOfItsOwn() {
-        partnerCenter.resetAll();
+        Fixture.resetSimulator();
         customer = UUID.randomUUID().toString();
         path = "/v1/customers/" + customer + "/qualifications";
     }
@@ -102,13 +74,12 @@ class IdempotencyKeysTest {
     }
 
     List<LoggedRequest> updatesSent() {
-        return partnerCenter.findAll(postRequestedFor(urlPathEqualTo(path)));
+        return simulator.findAll(postRequestedFor(urlPathEqualTo(path)));
     }
 
     @Test
     void aRepeatGetsTheFirstAnswerWithoutASecondUpdate() {
-        partnerCenter.stubFor(
-                post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
+        simulator.stubFor(post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
         String token = portal("portal-a");
         String key = UUID.randomUUID().toString();
 
@@ -126,8 +97,7 @@ class IdempotencyKeysTest {
 
     @Test
     void theSameKeyWithAnotherBodyIs422() {
-        partnerCenter.stubFor(
-                post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
+        simulator.stubFor(post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
         String token = portal("portal-a");
         String key = UUID.randomUUID().toString();
         update(token, key, EDUCATION);
@@ -143,13 +113,13 @@ class IdempotencyKeysTest {
 
     @Test
     void aRepeatWhileTheFirstIsInFlightIs409WithRetryAfter() throws Exception {
-        partnerCenter.stubFor(post(urlPathEqualTo(path))
+        simulator.stubFor(post(urlPathEqualTo(path))
                 .willReturn(okJson(CREATED).withStatus(201).withFixedDelay(700)));
         String token = portal("portal-a");
         String key = UUID.randomUUID().toString();
 
         CompletableFuture<RawHttp.Answer> first = CompletableFuture.supplyAsync(() -> update(token, key, EDUCATION));
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !updatesSent().isEmpty()); // Partner Center has it now
         RawHttp.Answer meanwhile = update(token, key, EDUCATION);
 
         assertThat(meanwhile.status()).isEqualTo(409);
@@ -163,9 +133,9 @@ class IdempotencyKeysTest {
 
     @Test
     void afterATimeoutARepeatFindsTheUpdateAtPartnerCenterInsteadOfSendingItTwice() {
-        partnerCenter.stubFor(post(urlPathEqualTo(path))
+        simulator.stubFor(post(urlPathEqualTo(path))
                 .willReturn(okJson(CREATED).withStatus(201).withFixedDelay(3_000)));
-        partnerCenter.stubFor(get(urlPathEqualTo(path)).willReturn(okJson("{\"items\": []}")));
+        simulator.stubFor(get(urlPathEqualTo(path)).willReturn(okJson("{\"items\": []}")));
         String token = portal("portal-a");
         String key = UUID.randomUUID().toString();
 
@@ -176,7 +146,7 @@ class IdempotencyKeysTest {
         assertThat(timedOut.json().path("detail").asString()).contains("same Idempotency-Key");
 
         // Partner Center applied it after all.
-        partnerCenter.stubFor(get(urlPathEqualTo(path)).willReturn(okJson("{\"items\": [" + CREATED + "]}")));
+        simulator.stubFor(get(urlPathEqualTo(path)).willReturn(okJson("{\"items\": [" + CREATED + "]}")));
         RawHttp.Answer again = update(token, key, EDUCATION);
 
         assertThat(again.status()).isEqualTo(201);
@@ -189,15 +159,14 @@ class IdempotencyKeysTest {
 
     @Test
     void afterATimeoutWithNothingAppliedTheRepeatSendsItAgainWithTheSameRequestId() {
-        partnerCenter.stubFor(post(urlPathEqualTo(path))
+        simulator.stubFor(post(urlPathEqualTo(path))
                 .willReturn(okJson(CREATED).withStatus(201).withFixedDelay(3_000)));
-        partnerCenter.stubFor(get(urlPathEqualTo(path)).willReturn(okJson("{\"items\": []}")));
+        simulator.stubFor(get(urlPathEqualTo(path)).willReturn(okJson("{\"items\": []}")));
         String token = portal("portal-a");
         String key = UUID.randomUUID().toString();
         update(token, key, EDUCATION);
 
-        partnerCenter.stubFor(
-                post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
+        simulator.stubFor(post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
         RawHttp.Answer again = update(token, key, EDUCATION);
 
         assertThat(again.status()).isEqualTo(201);
@@ -210,7 +179,7 @@ class IdempotencyKeysTest {
 
     @Test
     void partnerCentersRefusalIsReplayedToo() {
-        partnerCenter.stubFor(post(urlPathEqualTo(path))
+        simulator.stubFor(post(urlPathEqualTo(path))
                 .willReturn(aResponse()
                         .withStatus(409)
                         .withHeader("Content-Type", "application/json")
@@ -231,8 +200,7 @@ class IdempotencyKeysTest {
 
     @Test
     void keysArePerPortal() {
-        partnerCenter.stubFor(
-                post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
+        simulator.stubFor(post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
         String key = UUID.randomUUID().toString();
 
         update(portal("portal-a"), key, EDUCATION);
@@ -245,8 +213,7 @@ class IdempotencyKeysTest {
 
     @Test
     void aKeyThatIsNoKeyIsA400AndNothingIsSent() {
-        partnerCenter.stubFor(
-                post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
+        simulator.stubFor(post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
         String token = portal("portal-a");
 
         RawHttp.Answer tooLong = update(token, "k".repeat(256), EDUCATION);
@@ -261,16 +228,15 @@ class IdempotencyKeysTest {
 
     @Test
     void aThrottledUpdateFreesItsKey() throws InterruptedException {
-        partnerCenter.stubFor(post(urlPathEqualTo(path))
+        simulator.stubFor(post(urlPathEqualTo(path))
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
         String token = portal("portal-a");
         String key = UUID.randomUUID().toString();
 
         assertThat(update(token, key, EDUCATION).status()).isEqualTo(503);
-        partnerCenter.resetAll();
-        partnerCenter.stubFor(
-                post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
-        Thread.sleep(1_200); // the throttle gate Partner Center's 429 closed opens again
+        Fixture.resetSimulator();
+        simulator.stubFor(post(urlPathEqualTo(path)).willReturn(okJson(CREATED).withStatus(201)));
+        clock.advance(Duration.ofMillis(1_200)); // the throttle gate Partner Center's 429 closed opens again
         RawHttp.Answer later = update(token, key, EDUCATION);
 
         assertThat(later.status())

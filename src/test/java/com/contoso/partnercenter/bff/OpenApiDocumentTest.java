@@ -3,8 +3,6 @@ package com.contoso.partnercenter.bff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
-import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,14 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,32 +21,15 @@ import tools.jackson.databind.json.JsonMapper;
  * generated-client test is built from, so it must be the one the service serves; and the served one must pass
  * Redocly's recommended rules.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class OpenApiDocumentTest {
+class OpenApiDocumentTest extends EndToEndTest {
 
     static final Path SAVED = Path.of("src/test/resources/openapi/partner-center-bff.json");
     static final Path SERVED = Path.of("target/openapi/partner-center-bff.json");
     static final Path JS = Path.of("src/test/js");
 
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
     static final JsonMapper json = JsonMapper.builder().build();
 
-    @LocalServerPort
-    int port;
-
     JsonNode served;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
-    }
 
     @BeforeEach
     void fetchTheServedDocument() throws IOException {

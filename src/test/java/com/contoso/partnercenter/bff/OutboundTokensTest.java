@@ -7,47 +7,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.nimbusds.jwt.SignedJWT;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import okhttp3.mockwebserver.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The service's own tokens from a real OAuth2 server that, like Entra ID, accepts only refresh tokens it
  * issued and rotates them on every use.
  */
 // Without the cache: these tests count the calls that reach Partner Center.
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "partner-center.cache.ttl=0")
-class OutboundTokensTest {
-
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
-
-    @LocalServerPort
-    int port;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
-    }
+@TestPropertySource(properties = "partner-center.cache.ttl=0")
+// A service of its own: its tests watch the service obtain its first tokens.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.BEFORE_CLASS)
+class OutboundTokensTest extends EndToEndTest {
 
     @BeforeEach
     void forgetEarlierRequests() {

@@ -4,22 +4,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
-import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -27,32 +19,19 @@ import org.springframework.test.context.TestPropertySource;
  * floods with more than the whole quota at once, support is served at once, and sales is told to slow down
  * instead of queueing everyone behind it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(
         properties = {
             "partner-center.quota.validation-status.requests-per-minute=60",
             "partner-center.portals.sales.client-ids=sales-portal",
             "partner-center.portals.support.client-ids=support-portal,support-job"
         })
-class PortalFairShareTest {
+class PortalFairShareTest extends EndToEndTest {
 
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
     static final ExecutorService portals = Executors.newFixedThreadPool(80);
-
-    @LocalServerPort
-    int port;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-    }
 
     @AfterAll
     static void stop() {
         portals.shutdownNow();
-        simulator.stop();
-        issuer.shutdown();
     }
 
     static String tokenOf(String clientId) {

@@ -1,33 +1,26 @@
 package com.contoso.partnercenter.bff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Which portal calls: in its log lines, the access log, its figures and the audit trail of its updates. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(
         properties = {
@@ -38,39 +31,26 @@ import tools.jackson.databind.json.JsonMapper;
             "server.tomcat.accesslog.prefix=access",
             "server.tomcat.accesslog.suffix=.log",
             "server.tomcat.accesslog.file-date-format=",
-            "server.tomcat.accesslog.buffered=false"
+            "server.tomcat.accesslog.buffered=false",
+            "server.tomcat.basedir=${java.io.tmpdir}/partner-center-bff-portals-test",
+            "server.tomcat.accesslog.directory=${java.io.tmpdir}/partner-center-bff-portals-test"
         })
-class PortalsTest {
+class PortalsTest extends EndToEndTest {
 
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
-    static final Path logs = temporaryDirectory();
-
-    @LocalServerPort
-    int port;
+    // Where Tomcat writes the access log, emptied before the service starts.
+    static final Path logs = emptied(Path.of(System.getProperty("java.io.tmpdir"), "partner-center-bff-portals-test"));
 
     @LocalManagementPort
     int managementPort;
 
-    static Path temporaryDirectory() {
+    static Path emptied(Path directory) {
         try {
-            return Files.createTempDirectory("access-log");
+            Files.createDirectories(directory);
+            Files.deleteIfExists(directory.resolve("access.log"));
+            return directory;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-        registry.add("server.tomcat.basedir", logs::toString);
-        registry.add("server.tomcat.accesslog.directory", logs::toString);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
     }
 
     RawHttp.Answer read(String clientId, String path) {
@@ -116,16 +96,11 @@ class PortalsTest {
                 .singleElement()
                 .asString()
                 .contains(",sales] ");
-        String accessLog = "";
-        for (int i = 0; i < 40 && !accessLog.contains("someone"); i++) {
-            Path file = logs.resolve("access.log");
-            accessLog = Files.exists(file) ? Files.readString(file) : "";
-            if (!accessLog.contains(PartnerCenterSimulator.ALLOWED)) {
-                Thread.sleep(50);
-            } else {
-                break;
-            }
-        }
+        Path file = logs.resolve("access.log");
+        // Tomcat writes a request's line once it has answered it.
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> Files.exists(file) && Files.readString(file).contains(PartnerCenterSimulator.ALLOWED));
+        String accessLog = Files.readString(file);
         assertThat(accessLog.lines().filter(line -> line.contains(customer)))
                 .singleElement()
                 .asString()

@@ -3,19 +3,11 @@ package com.contoso.partnercenter.bff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
-import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import java.nio.charset.StandardCharsets;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,29 +15,12 @@ import tools.jackson.databind.JsonNode;
  * problem now: refused requests get {@code application/problem+json} with a correlation id, whatever layer
  * refuses them (Tomcat, a filter, Spring Security, Spring MVC).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class RefusalsTest {
+class RefusalsTest extends EndToEndTest {
 
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
     // The simulator's customer with the validation status Allowed (a constant, for the annotations).
     static final String CUSTOMER = "/api/v1/customers/c0ffee00-0000-4000-8000-000000000001";
 
-    @LocalServerPort
-    int port;
-
     String bearer;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
-    }
 
     @BeforeEach
     void token() {

@@ -84,7 +84,38 @@ class StartupConfigurationTest {
                                 .run())
                 .isInstanceOf(RuntimeException.class);
 
-        assertThat(output.getOut() + output.getErr()).contains("partner-center.fleet.token-key holds 5 bytes");
+        assertThat(output.getOut() + output.getErr())
+                .contains("partner-center.fleet.token-key holds 5 bytes")
+                .as("a key, even a wrong one, never in a log line")
+                .doesNotContain("c2hvcnQ=");
+    }
+
+    /** Every setting is checked one way, at the start: a name nobody can use is refused, naming the setting. */
+    @Test
+    void settingsThatNameNothingRefuseToStartNamingEach(CapturedOutput output) {
+        assertThatThrownBy(() -> configured(
+                                "partner-center.throttle.scope.validation-stat=partner",
+                                "partner-center.quota.validation-status.requests-per-minute=0",
+                                "partner-center.portals.Sales.client-ids=sales-portal",
+                                "partner-center.portals.other.client-ids=other-portal",
+                                "partner-center.portals.a.client-ids=shared-portal",
+                                "partner-center.portals.b.client-ids=shared-portal",
+                                "partner-center.fleet.key-prefix=bff{1}:")
+                        .run())
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(output.getOut() + output.getErr())
+                .contains(
+                        "APPLICATION FAILED TO START",
+                        "partner-center.throttle.scope.validation-stat names no operation; the operations are"
+                                + " validation-codes, qualifications, qualification-sync, qualification-update,"
+                                + " validation-status",
+                        "partner-center.quota.validation-status.requests-per-minute must be at least 1",
+                        "partner-center.portals.Sales is not a portal name the service can use",
+                        "partner-center.portals.other names the portal of every unconfigured client id",
+                        "name the client id shared-portal in two portals, a and b",
+                        "partner-center.fleet.key-prefix holds a brace")
+                .doesNotContain("\tat ");
     }
 
     /** An operator who lists the sentinels but forgets the master's name gets a stop, not a fleet of loners. */

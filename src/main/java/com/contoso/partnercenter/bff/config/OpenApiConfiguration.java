@@ -1,8 +1,8 @@
 package com.contoso.partnercenter.bff.config;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
-import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
-import com.contoso.partnercenter.bff.web.IdempotencyKeys;
+import com.contoso.partnercenter.bff.web.Answers;
+import com.contoso.partnercenter.bff.web.Idempotency;
 import com.contoso.partnercenter.bff.web.Problems;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -272,7 +272,7 @@ class OpenApiConfiguration {
                             if (idempotent
                                     && !Set.of("401", "403", "409", "422").contains(status)) {
                                 response.addHeaderObject(
-                                        IdempotencyKeys.REPLAYED,
+                                        Idempotency.REPLAYED,
                                         new Header()
                                                 .description("true when this is the answer to an earlier request"
                                                         + " with the same Idempotency-Key, not a new update.")
@@ -315,7 +315,7 @@ class OpenApiConfiguration {
         }
         if (cacheStatus) {
             response.addHeaderObject(
-                    CacheStatus.HEADER,
+                    Answers.CACHE_STATUS,
                     new Header()
                             .description("RFC 9211: where the answer came from: partner-center-bff; hit,"
                                     + " partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff;"

@@ -112,12 +112,12 @@ class SecurityConfiguration {
 
     /** Every JWT decoder Boot builds from spring.security.oauth2.resourceserver.jwt.* remembers verified tokens. */
     @Bean
-    static BeanPostProcessor cachingJwtDecoder() {
+    static BeanPostProcessor cachingJwtDecoder(ObjectProvider<Clock> clock) {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
                 return bean instanceof JwtDecoder decoder && !(bean instanceof CachingJwtDecoder)
-                        ? new CachingJwtDecoder(decoder, Clock.systemUTC())
+                        ? new CachingJwtDecoder(decoder, clock.getObject())
                         : bean;
             }
         };

@@ -1,14 +1,11 @@
 package com.contoso.partnercenter.bff.config;
 
-import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
-import com.contoso.partnercenter.bff.portal.Portals;
+import com.contoso.partnercenter.bff.partnercenter.Portals;
 import com.contoso.partnercenter.bff.qualification.UpdateAudit;
 import com.contoso.partnercenter.bff.web.CallingPortalFilter;
 import com.contoso.partnercenter.bff.web.ContainerErrorValve;
 import com.contoso.partnercenter.bff.web.CorrelationIdFilter;
 import com.contoso.partnercenter.bff.web.EntityTags;
-import com.contoso.partnercenter.bff.web.IdempotencyKeys;
 import com.contoso.partnercenter.bff.web.RequestBodyLimitFilter;
 import com.contoso.partnercenter.bff.web.UnreadableRequestFilter;
 import jakarta.servlet.DispatcherType;
@@ -57,12 +54,6 @@ class WebConfiguration {
         return registration;
     }
 
-    /** Keys of updates safe to send again, in the service's state: in Redis for the whole fleet, in fleet mode. */
-    @Bean
-    IdempotencyKeys idempotencyKeys(FleetState state, JsonMapper json, PartnerCenterProperties properties) {
-        return new IdempotencyKeys(state, json, properties.deadline(), Clock.systemUTC());
-    }
-
     // Spring Security's filter chain, at Boot's default spring.security.filter.order.
     private static final int SECURITY_FILTER_ORDER = -100;
 
@@ -76,8 +67,8 @@ class WebConfiguration {
 
     // After the portal is named, around everything that answers the update.
     @Bean
-    FilterRegistrationBean<UpdateAudit> updateAudit(JsonMapper json) {
-        var registration = new FilterRegistrationBean<>(new UpdateAudit(json, Clock.systemUTC()));
+    FilterRegistrationBean<UpdateAudit> updateAudit(JsonMapper json, Clock clock) {
+        var registration = new FilterRegistrationBean<>(new UpdateAudit(json, clock));
         registration.setOrder(SECURITY_FILTER_ORDER + 2);
         return registration;
     }

@@ -1,15 +1,16 @@
 package com.contoso.partnercenter.bff.correlation;
 
+import io.micrometer.context.ThreadLocalAccessor;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
-import reactor.util.context.Context;
-import reactor.util.context.ContextView;
 
 /**
- * The id that ties a portal's request to our log lines and to Partner Center's {@code MS-CorrelationId}.
- * It lives in the logging MDC of the thread that serves the request, so every log line carries it.
+ * The id that ties a portal's request to our log lines and to Partner Center's {@code MS-CorrelationId}. It lives in
+ * the logging MDC of the thread that serves the request, so every log line carries it; Micrometer's context
+ * propagation ({@link Accessor}, {@code spring.reactor.context-propagation=auto}) carries it from there to
+ * whichever thread a Partner Center call or a batch's task runs on.
  */
 public final class CorrelationId {
 
@@ -44,21 +45,40 @@ public final class CorrelationId {
         return new UUID(high, low).toString();
     }
 
-    /**
-     * The id a Reactor pipeline carries, else the thread's. Work fanned out from one request (a batch)
-     * subscribes on whatever thread finished the previous call, where the MDC holds nothing.
-     */
-    public static String current(ContextView context) {
-        return context.<String>getOrEmpty(CorrelationId.class).orElseGet(CorrelationId::current);
+    /** The id in the MDC, for Micrometer's context propagation (registered in {@code META-INF/services}). */
+    public static final class Accessor extends MdcAccessor {
+        public Accessor() {
+            super(MDC_KEY);
+        }
     }
 
-    /** Runs {@code action} with the id in this thread's MDC, then puts back what the thread had before. */
-    public static void inScope(String id, Runnable action) {
-        MdcScope.with(MDC_KEY, id, action);
-    }
+    /** One MDC entry as a thread-local value that context propagation captures and restores. */
+    public abstract static class MdcAccessor implements ThreadLocalAccessor<String> {
 
-    /** A Reactor context that carries the id to work subscribed off the request's thread. */
-    public static Context context(String id) {
-        return Context.of(CorrelationId.class, id);
+        private final String key;
+
+        protected MdcAccessor(String key) {
+            this.key = key;
+        }
+
+        @Override
+        public Object key() {
+            return key;
+        }
+
+        @Override
+        public String getValue() {
+            return MDC.get(key);
+        }
+
+        @Override
+        public void setValue(String value) {
+            MDC.put(key, value);
+        }
+
+        @Override
+        public void setValue() {
+            MDC.remove(key);
+        }
     }
 }

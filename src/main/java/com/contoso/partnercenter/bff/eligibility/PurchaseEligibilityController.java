@@ -1,7 +1,6 @@
 package com.contoso.partnercenter.bff.eligibility;
 
-import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
-import com.contoso.partnercenter.bff.web.CachedAnswers;
+import com.contoso.partnercenter.bff.web.Answers;
 import com.contoso.partnercenter.bff.web.CustomerId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -90,7 +89,7 @@ class PurchaseEligibilityController {
     ResponseEntity<PurchaseEligibility> purchaseEligibility(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
                     String customerId) {
-        return CachedAnswers.ok(service.eligibility(customerId));
+        return Answers.ok(service.eligibility(customerId));
     }
 
     @PostMapping(path = "/purchase-eligibility/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -138,10 +137,9 @@ class PurchaseEligibilityController {
                                     "detail":"Partner Center asked to wait 57 s before the next request, longer than\
                                      this request may take.","retryable":true,"retryAfter":57}]}""")))
     ResponseEntity<EligibilityBatch> purchaseEligibilityBatch(@RequestBody @Valid EligibilityBatchRequest request) {
-        PurchaseEligibilityService.Batch batch =
-                service.eligibilities(request.customerIds()).block();
+        PurchaseEligibilityService.Batch batch = service.eligibilities(request.customerIds());
         return ResponseEntity.ok()
-                .header(CacheStatus.HEADER, batch.cacheStatus())
+                .header(Answers.CACHE_STATUS, batch.cacheStatus())
                 .body(new EligibilityBatch(batch.items()));
     }
 

@@ -1,19 +1,15 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
+import com.contoso.partnercenter.bff.correlation.CallingPortal;
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
 import com.contoso.partnercenter.bff.partnercenter.cache.ResponseCache;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
-import com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Connectors;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
-import com.contoso.partnercenter.bff.partnercenter.upstream.QualificationUpdate;
 import com.contoso.partnercenter.bff.partnercenter.upstream.RetryAfter;
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
-import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationCode;
-import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
-import com.contoso.partnercenter.bff.portal.CallingPortal;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
@@ -27,6 +23,8 @@ import java.util.function.Predicate;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -38,11 +36,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one way into Partner Center. Every call carries the documented headers, the right Entra ID token,
- * a fresh {@code MS-RequestId} and the request's correlation id; every failure comes out as a
- * {@link PartnerCenterException} that already says what the portal should see.
+ * The one way into Partner Center, behind the module's front door ({@link PartnerCenter}): Reactor and the
+ * WebClient live here. Every call carries the documented headers, the right Entra ID token, a fresh {@code
+ * MS-RequestId} and the request's correlation id; every failure comes out as a {@link PartnerCenterException}
+ * that already says what the portal should see.
  */
-public class PartnerCenterClient {
+@Component
+class PartnerCenterClient {
 
     static final String CORRELATION_ID_HEADER = "MS-CorrelationId";
     static final String REQUEST_ID_HEADER = "MS-RequestId";
@@ -54,6 +54,9 @@ public class PartnerCenterClient {
             "nonprofit", "Nonprofit",
             "governmentcommunitycloud", "GovernmentCommunityCloud",
             "stateownedentity", "StateOwnedEntity");
+
+    // The only validation type there is.
+    static final String ACCOUNT = "account";
 
     // The partner's own data, not one customer's: what the validation codes are cached and gated under.
     private static final String ALL_CUSTOMERS = "all";
@@ -71,14 +74,25 @@ public class PartnerCenterClient {
     private final MeterRegistry meters;
     private final Clock clock;
 
+    // Built from Boot's builder, so the HTTP client metrics and tracing stay attached.
     PartnerCenterClient(
-            WebClient webClient,
+            WebClient.Builder builder,
+            PartnerCenterProperties properties,
+            EntraIdTokens tokens,
             UpstreamResilience resilience,
             ResponseCache cache,
             JsonMapper json,
             MeterRegistry meters,
             Clock clock) {
-        this.webClient = webClient;
+        this.webClient = builder.clone()
+                .clientConnector(Connectors.connector(null))
+                .baseUrl(properties.baseUrl().toString())
+                .defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+                .defaultHeader("MS-Contract-Version", "v1")
+                .defaultHeader("MS-PartnerCenter-Application", properties.applicationName())
+                .defaultHeader("X-Locale", properties.locale())
+                .filter(tokens.filter())
+                .build();
         this.resilience = resilience;
         this.cache = cache;
         this.json = json;
@@ -87,7 +101,7 @@ public class PartnerCenterClient {
     }
 
     /** {@code GET /v1/customers/all/validations}: the partner's GCC validation codes. */
-    public Mono<List<ValidationCode>> validationCodes() {
+    Mono<List<ValidationCode>> validationCodes() {
         return counted(
                 Operation.VALIDATION_CODES,
                 cache.get(
@@ -104,7 +118,7 @@ public class PartnerCenterClient {
     }
 
     /** {@code GET /v1/customers/{id}/qualifications}: all qualifications (the asynchronous API). */
-    public Mono<List<CustomerQualification>> qualifications(String customerId) {
+    Mono<List<CustomerQualification>> qualifications(String customerId) {
         return counted(
                 Operation.QUALIFICATIONS,
                 cache.get(
@@ -112,7 +126,7 @@ public class PartnerCenterClient {
     }
 
     /** The customer's qualifications as Partner Center has them now, never from a cache. */
-    public Mono<List<CustomerQualification>> qualificationsFromPartnerCenter(String customerId) {
+    Mono<List<CustomerQualification>> qualificationsFromPartnerCenter(String customerId) {
         return counted(Operation.QUALIFICATIONS, askForQualifications(customerId));
     }
 
@@ -127,7 +141,7 @@ public class PartnerCenterClient {
     }
 
     /** {@code GET /v1/customers/{id}/qualification}: the single value of the older synchronous API. */
-    public Mono<String> qualification(String customerId) {
+    Mono<String> qualification(String customerId) {
         return counted(
                 Operation.QUALIFICATION_SYNC,
                 cache.get(
@@ -144,17 +158,11 @@ public class PartnerCenterClient {
                                 PartnerCenterClient::canonicalQualification)));
     }
 
-    /** {@code POST /v1/customers/{id}/qualifications}: asks Partner Center to vet a qualification. */
-    public Mono<CustomerQualification> createQualification(String customerId, QualificationUpdate update) {
-        return createQualification(customerId, update, CorrelationId.newId());
-    }
-
     /**
      * The update, sent with the given {@code MS-RequestId}: Partner Center's own idempotency key, which an update
      * sent again after a timeout carries once more.
      */
-    public Mono<CustomerQualification> createQualification(
-            String customerId, QualificationUpdate update, String requestId) {
+    Mono<CustomerQualification> createQualification(String customerId, QualificationUpdate update, String requestId) {
         return counted(
                 Operation.QUALIFICATION_UPDATE,
                 call(
@@ -164,9 +172,9 @@ public class PartnerCenterClient {
                                 HttpMethod.POST,
                                 uri -> {
                                     uri.path("/v1/customers/{id}/qualifications");
-                                    if (update.validationCode() != null) {
+                                    if (update.code() != null) {
                                         uri.queryParam("code", "{code}");
-                                        return uri.build(customerId, update.validationCode());
+                                        return uri.build(customerId, update.code());
                                     }
                                     return uri.build(customerId);
                                 },
@@ -176,8 +184,7 @@ public class PartnerCenterClient {
                         // It may have been applied: what was kept from before it may be out of date, fresh or
                         // last-known.
                         .onErrorResume(
-                                failure -> failure instanceof PartnerCenterException e
-                                        && e.kind().outcomeUnknown(false),
+                                failure -> failure instanceof PartnerCenterException e && e.outcomeUnknown(),
                                 failure -> changed(customerId, update).then(Mono.error(failure))));
     }
 
@@ -185,20 +192,14 @@ public class PartnerCenterClient {
     // the answer from before it. A GCC validation code used up changes the partner's codes (remainingCreates) too.
     private Mono<Void> changed(String customerId, QualificationUpdate update) {
         return cache.invalidate(customerId)
-                .then(update.validationCode() != null ? cache.invalidate(ALL_CUSTOMERS) : Mono.empty());
-    }
-
-    /** {@code GET /v1/customers/{id}/validationStatus?type=…}: the customer's validation status. */
-    public Mono<ValidationStatus> validationStatus(String customerId, String type) {
-        return validationStatus(customerId, type, status -> true);
+                .then(update.code() != null ? cache.invalidate(ALL_CUSTOMERS) : Mono.empty());
     }
 
     /**
      * The validation status, and, when Partner Center cannot answer, its last-known one only if {@code
      * staleAcceptable} accepts it.
      */
-    public Mono<ValidationStatus> validationStatus(
-            String customerId, String type, Predicate<ValidationStatus> staleAcceptable) {
+    Mono<ValidationStatus> validationStatus(String customerId, Predicate<ValidationStatus> staleAcceptable) {
         // The only type there is is account, so the customer id alone keys the cache.
         return counted(
                 Operation.VALIDATION_STATUS,
@@ -212,7 +213,7 @@ public class PartnerCenterClient {
                                 HttpMethod.GET,
                                 uri -> uri.path("/v1/customers/{id}/validationStatus")
                                         .queryParam("type", "{type}")
-                                        .build(customerId, type),
+                                        .build(customerId, ACCOUNT),
                                 null,
                                 (operation, body) -> read(operation, body, ValidationStatus.class)),
                         staleAcceptable));
@@ -225,7 +226,7 @@ public class PartnerCenterClient {
      */
     private <T> Mono<T> counted(Operation operation, Mono<T> question) {
         return Mono.deferContextual(context -> {
-            String portal = CallingPortal.current(context);
+            String portal = CallingPortal.current();
             CacheStatus status = context.getOrDefault(CacheStatus.class, null);
             return question.doOnSuccess(
                             answer -> count(portal, operation, status == null ? "partner-center" : status.outcome()))
@@ -271,8 +272,8 @@ public class PartnerCenterClient {
             Function<UriBuilder, URI> uri,
             Object body,
             Reader<T> reader) {
-        return Mono.deferContextual(context -> {
-            String correlationId = CorrelationId.current(context);
+        return Mono.defer(() -> {
+            String correlationId = CorrelationId.current();
             WebClient.RequestBodySpec request = webClient
                     .method(method)
                     .uri(uri)
@@ -286,7 +287,6 @@ public class PartnerCenterClient {
                     operation,
                     customerId,
                     requestId,
-                    correlationId,
                     () -> request.exchangeToMono(response -> answer(operation, response, reader))
                             .onErrorMap(e -> !(e instanceof PartnerCenterException), e -> translate(operation, e)));
         });

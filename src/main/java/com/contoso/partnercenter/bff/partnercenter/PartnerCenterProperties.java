@@ -1,35 +1,46 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
-import com.contoso.partnercenter.bff.partnercenter.auth.AuthProperties;
-import com.contoso.partnercenter.bff.partnercenter.cache.CacheProperties;
-import com.contoso.partnercenter.bff.partnercenter.throttle.QuotaProperties;
-import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleProperties;
+import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleScope;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Everything the service needs to reach Partner Center. The defaults point at the real Partner Center
- * and Entra ID; only the credentials have to be supplied, and startup fails naming the missing one.
+ * Every setting of the service, {@code partner-center.*}: one tree of records, validated by Bean Validation when the
+ * service starts (a rule over several fields is a constraint of its own, in {@link SettingsConstraints}), so a
+ * start with a setting it cannot work with stops with a report naming the property. The defaults point at the real
+ * Partner Center and Entra ID; only the credentials have to be supplied.
  *
  * @param baseUrl Partner Center's REST base URL.
  * @param applicationName sent as {@code MS-PartnerCenter-Application} so Microsoft can tell our calls apart.
  * @param locale sent as {@code X-Locale}.
  * @param deadline the longest one inbound request may wait for Partner Center, token included.
- * @param auth Microsoft Entra ID credentials.
- * @param cache the in-process cache of Partner Center's GET answers.
+ * @param auth Microsoft Entra ID credentials of the partner's application.
+ * @param cache Partner Center's GET answers kept per customer, and the last-known ones for an outage.
  * @param throttle how a 429 holds back the calls after it.
  * @param quota per operation ({@code validation-codes}, {@code qualifications}, {@code qualification-sync},
  *     {@code qualification-update}, {@code validation-status}), the requests per minute the partner may send
  *     Partner Center, counted across all replicas in fleet mode: {@code
  *     partner-center.quota.validation-status.requests-per-minute=300}. None by default.
+ * @param fleet fleet mode: what every replica shares in Redis ({@code spring.data.redis.*}).
+ * @param batch how a batch of eligibility questions fans out to Partner Center.
+ * @param eligibility how purchase eligibility is decided when Partner Center cannot answer.
+ * @param portals the portals a partner runs against the service, by name (lower-case letters, digits and dashes):
+ *     their tokens' client ids and their shares of the partner's quota. Every other client id is the portal
+ *     {@code other}, share 1.
  */
 @Validated
 @ConfigurationProperties("partner-center")
@@ -40,14 +51,169 @@ public record PartnerCenterProperties(
         @DefaultValue("partner-center-bff") @NotBlank String applicationName,
         @DefaultValue("en-US") @NotBlank String locale,
         @DefaultValue("25s") @NotNull Duration deadline,
+        @DefaultValue @Valid @NestedConfigurationProperty Auth auth,
+        @DefaultValue @Valid @NestedConfigurationProperty Cache cache,
+        @DefaultValue @Valid @NestedConfigurationProperty Throttle throttle,
+        @DefaultValue Map<@SettingsConstraints.OperationName String, @Valid Limit> quota,
+        @DefaultValue @Valid @NestedConfigurationProperty Fleet fleet,
+        @DefaultValue @Valid @NestedConfigurationProperty Batch batch,
+        @DefaultValue @Valid @NestedConfigurationProperty Eligibility eligibility,
 
-        @DefaultValue @Valid @NotNull @NestedConfigurationProperty
-        AuthProperties auth,
+        @DefaultValue @SettingsConstraints.OneClientIdOnePortal
+        Map<@SettingsConstraints.PortalName String, @Valid Portal> portals) {
 
-        @DefaultValue @Valid @NotNull @NestedConfigurationProperty
-        CacheProperties cache,
+    /**
+     * Microsoft Entra ID credentials of the partner's application.
+     *
+     * @param tenantId the partner's Entra ID tenant.
+     * @param clientId the application (client) id.
+     * @param clientSecret the application's client secret.
+     * @param refreshToken the App+User refresh token obtained once by consent; rotated tokens replace it in memory
+     *     (and, in fleet mode, in Redis).
+     * @param tokenUri the token endpoint; defaults to {@code
+     *     https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token}.
+     * @param scope the scope requested for both grants.
+     * @param timeout how long one token request may take before it fails with a 502.
+     * @param keepAlive the longest the refresh token goes unredeemed: a quiet service redeems it this often, so it
+     *     never reaches its lifetime.
+     * @param refreshTokenLifetime how long a refresh token lasts after it was issued (Entra ID: 90 days).
+     */
+    public record Auth(
+            @NotBlank(message = "must be set (PARTNER_CENTER_AUTH_TENANT_ID)")
+            String tenantId,
 
-        @DefaultValue @Valid @NotNull @NestedConfigurationProperty
-        ThrottleProperties throttle,
+            @NotBlank(message = "must be set (PARTNER_CENTER_AUTH_CLIENT_ID)")
+            String clientId,
 
-        Map<String, QuotaProperties.Limit> quota) {}
+            @NotBlank(message = "must be set (PARTNER_CENTER_AUTH_CLIENT_SECRET)")
+            String clientSecret,
+
+            @NotBlank(message = "must be set (PARTNER_CENTER_AUTH_REFRESH_TOKEN)")
+            String refreshToken,
+
+            URI tokenUri,
+
+            @DefaultValue("https://api.partnercenter.microsoft.com/.default") @NotBlank
+            String scope,
+
+            @DefaultValue("5s") @NotNull Duration timeout,
+            @DefaultValue("1d") @NotNull Duration keepAlive,
+            @DefaultValue("90d") @NotNull Duration refreshTokenLifetime) {
+
+        public URI effectiveTokenUri() {
+            return tokenUri != null
+                    ? tokenUri
+                    : URI.create("https://login.microsoftonline.com/" + tenantId + "/oauth2/v2.0/token");
+        }
+
+        // Keeps the secret and the refresh token out of logs and failure messages.
+        @Override
+        public String toString() {
+            return "Auth[tenantId=" + tenantId + ", clientId=" + clientId + ", tokenUri=" + effectiveTokenUri() + "]";
+        }
+    }
+
+    /**
+     * GET answers kept per customer for a short while; concurrent identical requests share one upstream call.
+     *
+     * @param ttl how long an answer is reused; {@code 0} turns caching off.
+     * @param maxSize how many answers are kept at most.
+     * @param staleIfError how old the last answer Partner Center gave may be to be answered when it cannot answer
+     *     (RFC 5861); {@code 0} turns last-known answers off. Only with the cache on.
+     * @param lastKnownMaxSize how many last-known answers this replica keeps in memory at most, apart from the fresh
+     *     ones: measured 450 to 560 bytes each (a validation status, a one-item qualification list), so the default
+     *     50 000 take some 25 MB of the chart's 768 MiB.
+     */
+    public record Cache(
+            @DefaultValue("30s") @NotNull @DurationMin(nanos = 0)
+            Duration ttl,
+
+            @DefaultValue("10000") @Min(1) long maxSize,
+
+            @DefaultValue("24h") @NotNull @DurationMin(nanos = 0)
+            Duration staleIfError,
+
+            @DefaultValue("50000") @Min(1) long lastKnownMaxSize) {}
+
+    /**
+     * Throttle gates: a 429 closes its scope's gate for its {@code Retry-After}, and calls in the scope are
+     * answered 503 at once, without asking Partner Center, until it opens.
+     *
+     * @param scope per operation: {@code customer} (a 429 holds back that customer's calls of the operation; the
+     *     default) or {@code partner} (all its calls). The validation codes are the partner's, so their gate is
+     *     always the partner's.
+     */
+    public record Throttle(@DefaultValue Map<@SettingsConstraints.OperationName String, ThrottleScope> scope) {}
+
+    /** @param requestsPerMinute how many requests of the operation Partner Center may receive a minute. */
+    public record Limit(
+            @Min(value = 1, message = "must be at least 1; leave it out for no quota")
+            int requestsPerMinute) {}
+
+    /**
+     * Fleet mode: what every replica shares in Redis ({@code spring.data.redis.*}).
+     *
+     * @param tokenKey base64 of 32 random bytes: the AES-256-GCM key the refresh token and the access tokens are
+     *     stored with in Redis. Required in fleet mode; the same on every replica.
+     * @param keyPrefix what every Redis key of the service starts with, so several services can share one Redis; no
+     *     braces (the hash tags of Redis Cluster come after it).
+     * @param timeout the longest a request waits on one Redis command before it goes on without Redis.
+     * @param failoverWait how long a replica that needs a new access token waits for a Redis it just lost to come
+     *     back (Sentinel promoting a replica) before it asks Entra ID alone, which may fork the refresh-token chain.
+     *     Meanwhile a still valid access token is used to its end. Keep it under an attempt's timeout less the
+     *     token request's.
+     */
+    public record Fleet(
+            @SettingsConstraints.AesKey String tokenKey,
+
+            @DefaultValue("partner-center-bff:")
+            @Pattern(
+                    regexp = "[^{}]*",
+                    message = "holds a brace: leave braces out, the service puts Redis Cluster hash tags after the"
+                            + " prefix, as in partner-center-bff:{tokens}:…")
+            String keyPrefix,
+
+            @DefaultValue("500ms") @NotNull Duration timeout,
+            @DefaultValue("3s") @NotNull Duration failoverWait) {
+
+        // Keeps the key out of logs and failure messages.
+        @Override
+        public String toString() {
+            return "Fleet[keyPrefix=" + keyPrefix + ", timeout=" + timeout + ", failoverWait=" + failoverWait + "]";
+        }
+    }
+
+    /**
+     * How a batch of eligibility questions fans out to Partner Center.
+     *
+     * @param concurrency how many Partner Center calls one batch makes at once, so one portal's list takes neither
+     *     the whole upstream bulkhead nor the partner's throttling budget.
+     * @param deadline the longest one batch request takes; customers not answered by then get a 504 item.
+     */
+    public record Batch(
+            @DefaultValue("8") @Min(1) @Max(64) int concurrency,
+
+            @DefaultValue("25s") @NotNull @DurationMin(millis = 1)
+            Duration deadline) {}
+
+    /**
+     * How purchase eligibility is decided when Partner Center cannot answer.
+     *
+     * @param staleAllowed whether a last-known validation status that allows purchases may be answered during an
+     *     outage. Off by default: the decision fails closed, a last-known "blocked" is answered and a last-known
+     *     "allowed" is not (the account may have been blocked since).
+     */
+    public record Eligibility(@DefaultValue("false") boolean staleAllowed) {}
+
+    /**
+     * A portal of the partner's.
+     *
+     * @param clientIds the client ids ({@code azp}, {@code appid} or {@code client_id}) of the portal's tokens.
+     * @param share the portal's weight in the partner's quota, 1 to 1000.
+     */
+    public record Portal(
+            @NotEmpty(message = "is empty: list the client ids (azp, appid or client_id) of the portal's tokens")
+            List<String> clientIds,
+
+            @DefaultValue("1") @Min(1) @Max(1000) int share) {}
+}

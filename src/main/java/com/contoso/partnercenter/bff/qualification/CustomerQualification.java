@@ -37,8 +37,7 @@ public record CustomerQualification(
                 example = "2020-12-03T10:37:38.885Z")
         String vettingCreatedDate) {
 
-    static CustomerQualification of(
-            com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification qualification) {
+    static CustomerQualification of(com.contoso.partnercenter.bff.partnercenter.CustomerQualification qualification) {
         return new CustomerQualification(
                 qualification.qualification(),
                 qualification.vettingStatus(),

@@ -1,21 +1,22 @@
 package com.contoso.partnercenter.bff.qualification;
 
-import com.contoso.partnercenter.bff.correlation.CorrelationId;
-import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
-import com.contoso.partnercenter.bff.web.CachedAnswers;
+import com.contoso.partnercenter.bff.partnercenter.Answer;
+import com.contoso.partnercenter.bff.partnercenter.CreatedQualification;
+import com.contoso.partnercenter.bff.partnercenter.IdempotencyKey;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenter;
+import com.contoso.partnercenter.bff.web.Answers;
 import com.contoso.partnercenter.bff.web.CustomerId;
-import com.contoso.partnercenter.bff.web.IdempotencyKeys;
+import com.contoso.partnercenter.bff.web.Idempotency;
 import com.contoso.partnercenter.bff.web.Items;
+import com.contoso.partnercenter.bff.web.PortalClientId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import java.net.URI;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,8 +27,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.util.UriComponentsBuilder;
 
 @RestController
@@ -36,12 +35,10 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Tag(name = "qualifications", description = "A customer's qualifications (Education, GCC, State Owned Entity, …)")
 class QualificationController {
 
-    private final PartnerCenterClient partnerCenter;
-    private final IdempotencyKeys idempotency;
+    private final PartnerCenter partnerCenter;
 
-    QualificationController(PartnerCenterClient partnerCenter, IdempotencyKeys idempotency) {
+    QualificationController(PartnerCenter partnerCenter) {
         this.partnerCenter = partnerCenter;
-        this.idempotency = idempotency;
     }
 
     @GetMapping("/qualifications")
@@ -54,7 +51,7 @@ class QualificationController {
     ResponseEntity<Items<CustomerQualification>> qualifications(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
                     String customerId) {
-        return CachedAnswers.ok(partnerCenter
+        return Answers.ok(partnerCenter
                 .qualifications(customerId)
                 .map(list ->
                         new Items<>(list.stream().map(CustomerQualification::of).toList())));
@@ -71,7 +68,7 @@ class QualificationController {
     ResponseEntity<CustomerQualification> createQualification(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).") String customerId,
             @Valid @RequestBody QualificationRequest request,
-            @RequestHeader(name = IdempotencyKeys.HEADER, required = false)
+            @RequestHeader(name = Idempotency.HEADER, required = false)
                     @Parameter(
                             description = "Makes the update safe to send again: 1 to 255 printable ASCII characters,"
                                     + " such as a UUID, new for each update. A repeat with the same key and body"
@@ -80,41 +77,26 @@ class QualificationController {
                                     + " flight is 409 with Retry-After. Keys are the calling portal's and kept 24 h.",
                             example = "6f1c2a4e-7b1d-4c1e-9a51-3c0e2f8b9d10")
                     String idempotencyKey,
-            UriComponentsBuilder uri) {
-        var location = uri.path("/api/v1/customers/{customerId}/qualifications").build(customerId);
-        UpdateAudit.asked(request);
-        ResponseEntity<CustomerQualification> answer = idempotencyKey == null
-                ? create(customerId, request, location, CorrelationId.newId())
-                : idempotency.once(
-                        idempotencyKey,
-                        List.of(customerId.toLowerCase(Locale.ROOT), request),
-                        CustomerQualification.class,
-                        requestId -> create(customerId, request, location, requestId),
-                        () -> alreadyThere(customerId, request, location));
-        UpdateAudit.answered(answer.getBody() == null ? null : answer.getBody().vettingStatus());
-        return answer;
-    }
-
-    private ResponseEntity<CustomerQualification> create(
-            String customerId, QualificationRequest request, URI location, String requestId) {
-        RequestContextHolder.currentRequestAttributes()
-                .setAttribute(IdempotencyKeys.REQUEST_ID_ATTRIBUTE, requestId, RequestAttributes.SCOPE_REQUEST);
-        return CachedAnswers.answer(
-                partnerCenter
-                        .createQualification(customerId, request.toUpdate(), requestId)
-                        .map(CustomerQualification::of),
-                (created, cache) -> ResponseEntity.status(HttpStatus.CREATED).location(location));
-    }
-
-    // After an update whose outcome is unknown: the qualification Partner Center has now, if it is the one asked.
-    private Optional<ResponseEntity<CustomerQualification>> alreadyThere(
-            String customerId, QualificationRequest request, URI location) {
-        return partnerCenter.qualificationsFromPartnerCenter(customerId).block().stream()
-                .filter(held -> request.qualification().equalsIgnoreCase(held.qualification()))
-                .findFirst()
-                .map(held -> ResponseEntity.status(HttpStatus.CREATED)
-                        .location(location)
-                        .body(CustomerQualification.of(held)));
+            UriComponentsBuilder uri,
+            HttpServletRequest servletRequest) {
+        UpdateAudit.asked(servletRequest, request);
+        URI location = uri.path("/api/v1/customers/{customerId}/qualifications").build(customerId);
+        Answer<CreatedQualification> answer = partnerCenter.createQualification(
+                customerId,
+                request.toUpdate(),
+                idempotencyKey == null
+                        ? null
+                        : new IdempotencyKey(PortalClientId.of(), idempotencyKey, location.toString()));
+        CreatedQualification created = answer.value();
+        UpdateAudit.answered(
+                servletRequest, created.requestId(), created.qualification().vettingStatus());
+        // A repeat with the same key is answered as the first was, on whichever replica: its Location too.
+        var response = ResponseEntity.status(HttpStatus.CREATED)
+                .location(created.location() != null ? URI.create(created.location()) : location);
+        if (created.replayed()) {
+            response.header(Idempotency.REPLAYED, "true");
+        }
+        return Answers.answered(response, answer.map(done -> CustomerQualification.of(done.qualification())));
     }
 
     @Deprecated
@@ -130,10 +112,7 @@ class QualificationController {
     ResponseEntity<SyncQualification> qualification(
             @PathVariable @CustomerId @Parameter(description = "The customer's tenant id (a GUID).")
                     String customerId) {
-        return CachedAnswers.ok(partnerCenter
-                .qualification(customerId)
-                .map(SyncQualification::new)
-                .defaultIfEmpty(new SyncQualification(null)));
+        return Answers.ok(partnerCenter.qualification(customerId).map(SyncQualification::new));
     }
 
     @Schema(

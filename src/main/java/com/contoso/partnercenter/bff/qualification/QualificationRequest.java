@@ -1,6 +1,6 @@
 package com.contoso.partnercenter.bff.qualification;
 
-import com.contoso.partnercenter.bff.partnercenter.upstream.QualificationUpdate;
+import com.contoso.partnercenter.bff.partnercenter.QualificationUpdate;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
@@ -30,7 +30,7 @@ record QualificationRequest(
         @Size(max = 2048, message = "must be at most 2048 characters")
         String website) {
 
-    static final String GCC = "GovernmentCommunityCloud";
+    static final String GCC = QualificationUpdate.GCC;
     private static final Set<String> QUALIFICATIONS = Set.of("Education", GCC, "StateOwnedEntity");
 
     /**
@@ -50,7 +50,6 @@ record QualificationRequest(
     }
 
     QualificationUpdate toUpdate() {
-        return new QualificationUpdate(
-                qualification, educationSegment, website, GCC.equals(qualification) ? validationCode.strip() : null);
+        return new QualificationUpdate(qualification, validationCode, educationSegment, website);
     }
 }

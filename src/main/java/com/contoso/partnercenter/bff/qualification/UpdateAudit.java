@@ -2,7 +2,7 @@ package com.contoso.partnercenter.bff.qualification;
 
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.web.CallingPortalFilter;
-import com.contoso.partnercenter.bff.web.IdempotencyKeys;
+import com.contoso.partnercenter.bff.web.Idempotency;
 import com.contoso.partnercenter.bff.web.PortalClientId;
 import com.contoso.partnercenter.bff.web.Problems;
 import jakarta.servlet.FilterChain;
@@ -17,8 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,15 +46,14 @@ public class UpdateAudit extends OncePerRequestFilter {
     }
 
     /** The controller read the update: what it asks for, for the event. */
-    static void asked(QualificationRequest request) {
-        RequestContextHolder.currentRequestAttributes()
-                .setAttribute(QUALIFICATION, request.qualification(), RequestAttributes.SCOPE_REQUEST);
+    static void asked(HttpServletRequest request, QualificationRequest update) {
+        request.setAttribute(QUALIFICATION, update.qualification());
     }
 
-    /** Partner Center's answer to it. */
-    static void answered(String vettingStatus) {
-        RequestContextHolder.currentRequestAttributes()
-                .setAttribute(VETTING_STATUS, vettingStatus, RequestAttributes.SCOPE_REQUEST);
+    /** Partner Center's answer to it, and the {@code MS-RequestId} the update was sent with. */
+    static void answered(HttpServletRequest request, String requestId, String vettingStatus) {
+        request.setAttribute(Idempotency.REQUEST_ID_ATTRIBUTE, requestId);
+        request.setAttribute(VETTING_STATUS, vettingStatus);
     }
 
     @Override
@@ -94,9 +91,9 @@ public class UpdateAudit extends OncePerRequestFilter {
         event.put("qualification", request.getAttribute(QUALIFICATION));
         event.put("outcome", outcome);
         event.put("correlationId", CorrelationId.current());
-        event.put("msRequestId", request.getAttribute(IdempotencyKeys.REQUEST_ID_ATTRIBUTE));
-        event.put("idempotencyKey", request.getHeader(IdempotencyKeys.HEADER));
-        event.put("replayed", "true".equals(response.getHeader(IdempotencyKeys.REPLAYED)));
+        event.put("msRequestId", request.getAttribute(Idempotency.REQUEST_ID_ATTRIBUTE));
+        event.put("idempotencyKey", request.getHeader(Idempotency.HEADER));
+        event.put("replayed", "true".equals(response.getHeader(Idempotency.REPLAYED)));
         audit.info(json.writeValueAsString(event));
     }
 }

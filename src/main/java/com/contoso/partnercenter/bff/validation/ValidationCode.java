@@ -32,7 +32,7 @@ public record ValidationCode(
                 example = "4")
         Integer remainingCreates) {
 
-    static ValidationCode of(com.contoso.partnercenter.bff.partnercenter.upstream.ValidationCode code) {
+    static ValidationCode of(com.contoso.partnercenter.bff.partnercenter.ValidationCode code) {
         return new ValidationCode(
                 code.validationId(),
                 code.organizationName(),

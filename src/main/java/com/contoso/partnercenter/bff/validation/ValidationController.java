@@ -1,7 +1,7 @@
 package com.contoso.partnercenter.bff.validation;
 
-import com.contoso.partnercenter.bff.partnercenter.PartnerCenterClient;
-import com.contoso.partnercenter.bff.web.CachedAnswers;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenter;
+import com.contoso.partnercenter.bff.web.Answers;
 import com.contoso.partnercenter.bff.web.CustomerId;
 import com.contoso.partnercenter.bff.web.Items;
 import io.swagger.v3.oas.annotations.Operation;
@@ -22,9 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "validation", description = "GCC validation codes and customers' account validation status")
 class ValidationController {
 
-    private final PartnerCenterClient partnerCenter;
+    private final PartnerCenter partnerCenter;
 
-    ValidationController(PartnerCenterClient partnerCenter) {
+    ValidationController(PartnerCenter partnerCenter) {
         this.partnerCenter = partnerCenter;
     }
 
@@ -36,7 +36,7 @@ class ValidationController {
                     + " (App-only token upstream). A code is needed to give a customer the GovernmentCommunityCloud"
                     + " qualification. Needs partner-center.read.")
     ResponseEntity<Items<ValidationCode>> validationCodes() {
-        return CachedAnswers.ok(partnerCenter
+        return Answers.ok(partnerCenter
                 .validationCodes()
                 .map(codes -> new Items<>(codes.stream().map(ValidationCode::of).toList())));
     }
@@ -54,8 +54,8 @@ class ValidationController {
                     @Pattern(regexp = "(?i)account", message = "must be account, the only validation type there is")
                     @Parameter(description = "The validation type; account is the only one.")
                     String type) {
-        return CachedAnswers.ok(partnerCenter
-                .validationStatus(customerId, ValidationTypes.ACCOUNT)
+        return Answers.ok(partnerCenter
+                .validationStatus(customerId)
                 .map(status -> ValidationStatus.of(ValidationTypes.ACCOUNT, status)));
     }
 

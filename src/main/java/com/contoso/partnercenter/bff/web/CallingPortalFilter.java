@@ -1,7 +1,7 @@
 package com.contoso.partnercenter.bff.web;
 
-import com.contoso.partnercenter.bff.portal.CallingPortal;
-import com.contoso.partnercenter.bff.portal.Portals;
+import com.contoso.partnercenter.bff.correlation.CallingPortal;
+import com.contoso.partnercenter.bff.partnercenter.Portals;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,7 +13,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Names the calling portal, once Spring Security has read its token, for everything the request does: the
  * logging MDC ({@value CallingPortal#MDC_KEY}), the access log (the request attribute {@value #ATTRIBUTE}, {@code
- * %{portal}r} in Tomcat's pattern) and, through {@link CachedAnswers}, its Partner Center calls.
+ * %{portal}r} in Tomcat's pattern) and, through context propagation, its Partner Center calls.
  */
 public class CallingPortalFilter extends OncePerRequestFilter {
 

@@ -1,7 +1,7 @@
 package com.contoso.partnercenter.bff.web;
 
-import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.IdempotencyConflict;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +50,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         }
         ResponseEntity.BodyBuilder response =
                 ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        String cacheStatus = CachedAnswers.of(request);
-        if (cacheStatus != null) {
-            response.header(CacheStatus.HEADER, cacheStatus);
+        if (e.cacheStatus() != null) {
+            response.header(Answers.CACHE_STATUS, e.cacheStatus());
+        }
+        if (e.replayed()) { // an update's refusal, answered again for its Idempotency-Key
+            response.header(Idempotency.REPLAYED, "true");
+        }
+        if (e.requestId() != null) { // for the update's audit event
+            request.setAttribute(Idempotency.REQUEST_ID_ATTRIBUTE, e.requestId());
         }
         if (e.saysWhenToComeBack()) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));

@@ -3,9 +3,8 @@ package com.contoso.partnercenter.bff.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.EndToEnd;
+import com.contoso.partnercenter.bff.EndToEndTest;
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
-import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,14 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,22 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
  * makes from the saved OpenAPI document, it and the example portal module compile under tsc --strict without a
  * non-null assertion, and the example reads every operation's answer from the running service.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class TypeScriptClientTest {
+class TypeScriptClientTest extends EndToEndTest {
 
     static final Path CLIENT = Path.of("clients/typescript");
     static final Path SAVED_DOCUMENT = Path.of("src/test/resources/openapi/partner-center-bff.json");
-
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
-
-    @LocalServerPort
-    int port;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-    }
 
     @BeforeAll
     static void compile() throws Exception {
@@ -53,12 +34,6 @@ class TypeScriptClientTest {
                 .exists();
         Ran tsc = node(List.of("node_modules/typescript/bin/tsc", "-p", "."));
         assertThat(tsc.exit).as("tsc --strict:\n" + tsc.output).isZero();
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
     }
 
     @Test

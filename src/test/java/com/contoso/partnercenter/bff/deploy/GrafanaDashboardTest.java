@@ -3,10 +3,9 @@ package com.contoso.partnercenter.bff.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.EndToEnd;
+import com.contoso.partnercenter.bff.EndToEndTest;
 import com.contoso.partnercenter.bff.RawHttp;
-import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,15 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,7 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
  * it) scraping the running service after portals used it: every panel's query must find series, so a renamed
  * metric, a wrong label or a typo in PromQL fails here rather than leaving an operator an empty panel.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(
         properties = {
             "partner-center.cache.ttl=1s",
@@ -50,31 +44,15 @@ import tools.jackson.databind.json.JsonMapper;
             // (on a _count) fails the scrape here, as it would in production.
             "management.tracing.sampling.probability=1.0"
         })
-class GrafanaDashboardTest {
+class GrafanaDashboardTest extends EndToEndTest {
 
     static final Path PROMETHEUS = Path.of(System.getProperty("prometheus", "/usr/bin/prometheus"));
     static final Path DASHBOARD = Path.of("helm/partner-center-bff/dashboards/partner-center-bff.json");
-    static final WireMockServer simulator = PartnerCenterSimulator.start(0);
-    static final MockOAuth2Server issuer = LocalTokenIssuer.start(0);
     static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    @LocalServerPort
-    int port;
-
     @LocalManagementPort
     int managementPort;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        EndToEnd.register(registry, simulator, issuer);
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.stop();
-        issuer.shutdown();
-    }
 
     int read(String path) {
         String token = EndToEnd.portalToken(issuer, "sales-portal", "partner-center.read");
@@ -98,7 +76,7 @@ class GrafanaDashboardTest {
         assertThat(read(PartnerCenterSimulator.ALLOWED + "/qualifications"))
                 .as("cached")
                 .isEqualTo(200);
-        Thread.sleep(1_100); // past the TTL: what is kept now is a last-known answer
+        clock.advance(Duration.ofMillis(1_100)); // past the TTL: what is kept now is a last-known answer
         simulator.setScenarioState(PartnerCenterSimulator.OUTAGE, PartnerCenterSimulator.OUTAGE_DOWN);
         try {
             assertThat(read(PartnerCenterSimulator.ALLOWED + "/qualifications"))
@@ -183,20 +161,18 @@ class GrafanaDashboardTest {
     }
 
     static void awaitSeries(String api, String expr, Path temp) throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < until) {
-            try {
-                if (!query(api, expr).path("data").path("result").isEmpty()) {
-                    return;
-                }
-            } catch (IOException starting) {
-                // not listening yet
-            }
-            Thread.sleep(250);
+        try {
+            // Prometheus refuses connections until it listens: a failed look is a look too early.
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> !query(api, expr).path("data").path("result").isEmpty());
+        } catch (ConditionTimeoutException never) {
+            throw new AssertionError("Prometheus did not scrape the service: "
+                    + get(api + "targets").at("/data/activeTargets") + "\n"
+                    + Files.readString(temp.resolve("prometheus.log")));
         }
-        throw new AssertionError(
-                "Prometheus did not scrape the service: " + get(api + "targets").at("/data/activeTargets") + "\n"
-                        + Files.readString(temp.resolve("prometheus.log")));
     }
 
     static JsonNode query(String api, String expr) throws IOException, InterruptedException {

@@ -6,17 +6,16 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
-import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import reactor.core.publisher.Mono;
 
 class PurchaseEligibilityApiTest extends ApiSliceTest {
 
@@ -35,8 +34,8 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
         "SomethingNew, false",
     })
     void theDecisionFollowsTheAccountStatus(String status, boolean eligible) {
-        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
-                .willReturn(Mono.just(new ValidationStatus("account", status, null)));
+        given(partnerCenter.validationStatus(eq(CUSTOMER), any(), any()))
+                .willReturn(answer(new ValidationStatus("account", status, null)));
 
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader()))
                 .hasStatusOk()
@@ -51,12 +50,12 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
 
     @Test
     void noAccountStatusUpstreamIsEligibleWithANullStatus() {
-        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
-                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+        given(partnerCenter.validationStatus(eq(CUSTOMER), any(), any()))
+                .willThrow(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS,
                         404,
                         new UpstreamError("600074", "AccountStatusNotFound", "not found", false),
-                        null)));
+                        null));
         double before = meters.counter("partner.center.eligibility.decisions", "outcome", "no_status")
                 .count();
 
@@ -74,34 +73,34 @@ class PurchaseEligibilityApiTest extends ApiSliceTest {
 
     @Test
     void aNotFoundThatIsNotAboutTheAccountStatusIsNoGuess() {
-        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
-                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+        given(partnerCenter.validationStatus(eq(CUSTOMER), any(), any()))
+                .willThrow(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS,
                         404,
                         new UpstreamError("600001", "CustomerNotFound", "Customer not found.", false),
-                        null)));
+                        null));
 
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(404);
     }
 
     @Test
     void whenPartnerCenterCannotBeAskedTheAnswerIsAnErrorNeverAGuess() {
-        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
-                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+        given(partnerCenter.validationStatus(eq(CUSTOMER), any(), any()))
+                .willThrow(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS,
                         429,
                         new UpstreamError(null, null, null, null),
-                        Duration.ofSeconds(30))));
+                        Duration.ofSeconds(30)));
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(503).hasHeader("Retry-After", "30");
 
-        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
-                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
-                        Operation.VALIDATION_STATUS, 500, new UpstreamError(null, null, null, null), null)));
+        given(partnerCenter.validationStatus(eq(CUSTOMER), any(), any()))
+                .willThrow(PartnerCenterException.fromUpstream(
+                        Operation.VALIDATION_STATUS, 500, new UpstreamError(null, null, null, null), null));
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(502);
 
-        given(partnerCenter.validationStatus(eq(CUSTOMER), eq("account"), any()))
-                .willReturn(Mono.error(
-                        PartnerCenterException.deadlineExceeded(Operation.VALIDATION_STATUS, Duration.ofSeconds(25))));
+        given(partnerCenter.validationStatus(eq(CUSTOMER), any(), any()))
+                .willThrow(
+                        PartnerCenterException.deadlineExceeded(Operation.VALIDATION_STATUS, Duration.ofSeconds(25)));
         assertThat(mvc.get().uri(PATH, CUSTOMER).with(reader())).hasStatus(504);
     }
 }

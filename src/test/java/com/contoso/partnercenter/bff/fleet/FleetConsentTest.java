@@ -14,6 +14,7 @@ import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.time.Duration;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,12 +67,10 @@ class FleetConsentTest {
                 .path("partnerCenterCredentials");
     }
 
-    static void await(String what, Fleet.Replica replica, String status) throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!credentials(replica).path("status").asString().equals(status)) {
-            assertThat(System.nanoTime()).as(what).isLessThan(until);
-            Thread.sleep(50);
-        }
+    static void await(String what, Fleet.Replica replica, String status) {
+        Awaitility.await(what)
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> credentials(replica).path("status").asString().equals(status));
     }
 
     @Test

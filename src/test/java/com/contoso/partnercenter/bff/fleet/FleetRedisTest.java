@@ -2,7 +2,7 @@ package com.contoso.partnercenter.bff.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.RedisFleetState;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
@@ -45,7 +45,8 @@ class FleetRedisTest {
                                         method.getName().equals("get") ? answers.poll() : method.invoke(real, args));
                     }
                 },
-                new FleetProperties(null, "fleet-redis-test:", Duration.ofMillis(300), Duration.ofSeconds(3)),
+                new PartnerCenterProperties.Fleet(
+                        null, "fleet-redis-test:", Duration.ofMillis(300), Duration.ofSeconds(3)),
                 Clock.systemUTC());
         var recoveries = new AtomicInteger();
         fleet.onRecovery(() -> Mono.fromRunnable(recoveries::incrementAndGet));

@@ -3,7 +3,7 @@ package com.contoso.partnercenter.bff.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.contoso.partnercenter.bff.partnercenter.fleet.FleetProperties;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.RedisFleetState;
@@ -48,7 +48,8 @@ class FleetStateTest {
                         "redis",
                         prefix -> new RedisFleetState(
                                 new ReactiveStringRedisTemplate(redis.connections()),
-                                new FleetProperties(null, prefix, Duration.ofMillis(500), Duration.ofSeconds(3)),
+                                new PartnerCenterProperties.Fleet(
+                                        null, prefix, Duration.ofMillis(500), Duration.ofSeconds(3)),
                                 Clock.systemUTC())));
     }
 

@@ -17,7 +17,7 @@ import org.springframework.util.FileSystemUtils;
  * cluster policy, ElastiCache in cluster mode): Debian's redis-server with {@code --cluster-enabled yes}, joined
  * by {@code redis-cli --cluster create}, every slot covered before the tests start.
  */
-final class RedisCluster implements RedisTopology {
+public final class RedisCluster implements RedisTopology {
 
     private final int[] ports;
     private final Path directory;

@@ -16,7 +16,7 @@ import org.springframework.util.FileSystemUtils;
  * two watching them (a master is down after a second without answering). {@link #killMaster} kills the master
  * as a node failure would; the sentinels promote the replica.
  */
-final class RedisSentinel implements RedisTopology {
+public final class RedisSentinel implements RedisTopology {
 
     static final String MASTER_NAME = "mymaster";
 

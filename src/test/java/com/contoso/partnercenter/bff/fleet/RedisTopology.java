@@ -3,7 +3,7 @@ package com.contoso.partnercenter.bff.fleet;
 import java.util.Map;
 
 /** A Redis as operators run it, started by a test: one server, Sentinel, or Cluster. */
-interface RedisTopology extends AutoCloseable {
+public interface RedisTopology extends AutoCloseable {
 
     /** Spring Boot's standard properties that connect the service to it. */
     Map<String, String> springProperties();

@@ -23,6 +23,11 @@ final class KeptQualifications implements ResponseTransformerV2 {
     private final Map<String, List<JsonNode>> created = new ConcurrentHashMap<>();
     private final JsonMapper json = JsonMapper.shared();
 
+    /** Forgets every qualification it kept. */
+    void forget() {
+        created.clear();
+    }
+
     @Override
     public String getName() {
         return NAME;

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.local;
 
+import com.contoso.partnercenter.bff.Fixture;
 import com.contoso.partnercenter.bff.PartnerCenterBffApplication;
 import com.contoso.partnercenter.bff.fleet.RedisServer;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -98,21 +99,10 @@ public final class LocalPartnerCenterBff {
             simulator.stop();
             throw e;
         }
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("partner-center.base-url", simulator.baseUrl());
-        properties.put("partner-center.auth.tenant-id", "local-tenant");
-        properties.put("partner-center.auth.client-id", "partner-center-bff-local");
-        properties.put("partner-center.auth.client-secret", "local-client-secret");
-        properties.put("partner-center.auth.refresh-token", LocalTokenIssuer.consent(issuer));
-        properties.put(
-                "partner-center.auth.token-uri",
-                issuer.tokenEndpointUrl(LocalTokenIssuer.ENTRA_ISSUER).toString());
         // The portal issuer's keys, not its name: the issuer names itself after the host it was asked on, so a
         // token fetched from 127.0.0.1 and one from localhost are both accepted. Production sets issuer-uri.
-        properties.put(
-                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
-                issuer.jwksUrl(LocalTokenIssuer.PORTAL_ISSUER).toString());
-        properties.put("spring.security.oauth2.resourceserver.jwt.audiences", LocalTokenIssuer.AUDIENCE);
+        Map<String, Object> properties = new LinkedHashMap<>(
+                Fixture.serviceProperties(simulator.baseUrl(), issuer, LocalTokenIssuer.consent(issuer), true));
         String tokenUrl =
                 issuer.tokenEndpointUrl(LocalTokenIssuer.PORTAL_ISSUER).toString();
         properties.put("local.token-url", tokenUrl);

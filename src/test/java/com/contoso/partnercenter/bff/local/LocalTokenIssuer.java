@@ -22,6 +22,10 @@ public final class LocalTokenIssuer {
     public static final String PORTAL_ISSUER = "portal";
     public static final String ENTRA_ISSUER = "entra";
     public static final String AUDIENCE = "api://partner-center-bff";
+    /** The service's own application at the {@code entra} issuer. */
+    public static final String SERVICE_CLIENT_ID = "partner-center-bff-local";
+
+    public static final String SERVICE_CLIENT_SECRET = "local-client-secret";
     /** Gets a token with read permission only; any other client id gets read and write. */
     public static final String READER_CLIENT_ID = "portal-reader";
     /** What a portal token grants (any client id but the reader's), as Swagger UI's dialog asks for it. */
@@ -72,7 +76,7 @@ public final class LocalTokenIssuer {
             HttpResponse<Void> authorize = http.send(
                     HttpRequest.newBuilder(server.authorizationEndpointUrl(ENTRA_ISSUER)
                                     .newBuilder()
-                                    .addQueryParameter("client_id", "partner-center-bff-local")
+                                    .addQueryParameter("client_id", SERVICE_CLIENT_ID)
                                     .addQueryParameter("response_type", "code")
                                     .addQueryParameter("redirect_uri", redirect)
                                     .addQueryParameter("scope", "openid offline_access")
@@ -86,8 +90,8 @@ public final class LocalTokenIssuer {
                     .build()
                     .getQueryParams()
                     .getFirst("code");
-            String form = "grant_type=authorization_code&code=" + code + "&redirect_uri=" + redirect
-                    + "&client_id=partner-center-bff-local&client_secret=local-client-secret";
+            String form = "grant_type=authorization_code&code=" + code + "&redirect_uri=" + redirect + "&client_id="
+                    + SERVICE_CLIENT_ID + "&client_secret=" + SERVICE_CLIENT_SECRET;
             HttpResponse<String> token = http.send(
                     HttpRequest.newBuilder(server.tokenEndpointUrl(ENTRA_ISSUER).uri())
                             .header("Content-Type", "application/x-www-form-urlencoded")

@@ -87,16 +87,34 @@ public final class PartnerCenterSimulator {
     }
 
     public static WireMockServer start(int port) {
+        var kept = new KeptQualifications();
         WireMockServer server = new WireMockServer(options()
                 .bindAddress("127.0.0.1")
                 .port(port)
                 .templatingEnabled(true)
-                .extensions(new KeptQualifications())
+                .extensions(kept)
                 .containerThreads(32));
         server.start();
         stubAll(server);
+        KEPT.put(server, kept);
         return server;
     }
+
+    /**
+     * Back to how it started: its own answers only (a test's stubs gone), every scenario (outage, MFA) at its start,
+     * no requests logged, no qualification kept from an update.
+     */
+    public static void reset(WireMockServer server) {
+        server.resetAll();
+        stubAll(server);
+        KeptQualifications kept = KEPT.get(server);
+        if (kept != null) {
+            kept.forget();
+        }
+    }
+
+    private static final java.util.Map<WireMockServer, KeptQualifications> KEPT =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     static void stubAll(WireMockServer server) {
         // Partner Center refuses calls without a token.

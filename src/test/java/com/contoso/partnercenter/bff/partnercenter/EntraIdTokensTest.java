@@ -1,8 +1,8 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
-import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterClientTest.CUSTOMER;
-import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterClientTest.TOKEN_PATH;
-import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterClientTest.token;
+import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterTest.CUSTOMER;
+import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterTest.TOKEN_PATH;
+import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterTest.token;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -15,7 +15,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.time.Duration;
@@ -35,13 +34,18 @@ class EntraIdTokensTest {
             .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
             .build();
 
-    // A fresh client per test: its token cache starts empty, with the configured refresh token.
-    PartnerCenterClient client;
+    @RegisterExtension
+    final ModuleUnderTest.Started modules = new ModuleUnderTest.Started(() -> wireMock.baseUrl() + TOKEN_PATH);
+
+    // A fresh module per test: its token cache starts empty, with the configured refresh token.
+    PartnerCenter partnerCenter;
 
     @BeforeEach
     void setUp() {
         // Generous: the first token request of a cold JVM on a busy machine takes seconds.
-        client = PartnerCenterClientTest.client(wireMock.baseUrl(), Duration.ofSeconds(8), Duration.ofSeconds(5));
+        partnerCenter = modules.start(
+                        wireMock.baseUrl(), "partner-center.deadline=8s", "partner-center.auth.timeout=5s")
+                .partnerCenter();
         wireMock.stubFor(get(urlPathEqualTo(STATUS_PATH))
                 .willReturn(okJson("{\"type\": \"account\", \"status\": \"Allowed\", \"lastUpdateDateTime\": \"\"}")));
     }
@@ -58,7 +62,7 @@ class EntraIdTokensTest {
                 .willReturn(okJson(token("user-token-2", "refresh-token-2", 3599))));
 
         for (int i = 0; i < 3; i++) {
-            assertThat(client.validationStatus(CUSTOMER, "account").block().status())
+            assertThat(partnerCenter.validationStatus(CUSTOMER).value().status())
                     .isEqualTo("Allowed");
         }
 
@@ -83,7 +87,7 @@ class EntraIdTokensTest {
                                 "{\"error\": \"invalid_grant\", \"error_description\": \"AADSTS700082: The refresh token"
                                         + " has expired due to inactivity.\"}")));
 
-        assertThatThrownBy(() -> client.validationStatus(CUSTOMER, "account").block())
+        assertThatThrownBy(() -> partnerCenter.validationStatus(CUSTOMER).value())
                 .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
                     assertThat(e.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
                     // A consent that needs a person, told as such (ConsentTest has the whole story).
@@ -103,11 +107,12 @@ class EntraIdTokensTest {
     void aTokenEndpointThatDoesNotAnswerIsAskedAgainEachTimeCutAtTheTokenTimeoutWithinTheDeadline() {
         wireMock.stubFor(post(urlPathEqualTo(TOKEN_PATH))
                 .willReturn(okJson(token("late", null, 3599)).withFixedDelay(4_000)));
-        PartnerCenterClient client =
-                PartnerCenterClientTest.client(wireMock.baseUrl(), Duration.ofSeconds(5), Duration.ofSeconds(1));
+        PartnerCenter partnerCenter = modules.start(
+                        wireMock.baseUrl(), "partner-center.deadline=5s", "partner-center.auth.timeout=1s")
+                .partnerCenter();
         long started = System.nanoTime();
 
-        assertThatThrownBy(() -> client.validationCodes().block())
+        assertThatThrownBy(() -> partnerCenter.validationCodes().value())
                 .isInstanceOfSatisfying(PartnerCenterException.class, e -> {
                     assertThat(e.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
                     assertThat(e.type()).isEqualTo("token-unavailable");

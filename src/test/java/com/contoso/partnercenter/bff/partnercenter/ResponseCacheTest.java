@@ -1,8 +1,8 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
-import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterClientTest.CUSTOMER;
-import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterClientTest.TOKEN_PATH;
-import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterClientTest.token;
+import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterTest.CUSTOMER;
+import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterTest.TOKEN_PATH;
+import static com.contoso.partnercenter.bff.partnercenter.PartnerCenterTest.token;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -15,20 +15,17 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
-import com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification;
-import com.contoso.partnercenter.bff.partnercenter.upstream.QualificationUpdate;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
-import reactor.util.context.Context;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Caching and request coalescing in front of a real HTTP Partner Center. */
 class ResponseCacheTest {
@@ -40,16 +37,24 @@ class ResponseCacheTest {
             .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
             .build();
 
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    @RegisterExtension
+    final ModuleUnderTest.Started modules = new ModuleUnderTest.Started(() -> wireMock.baseUrl() + TOKEN_PATH);
+
+    MeterRegistry meters;
 
     @BeforeEach
     void tokens() {
         wireMock.stubFor(post(urlPathEqualTo(TOKEN_PATH)).willReturn(okJson(token("token", "refresh-token-1", 3599))));
     }
 
-    PartnerCenterClient client(Duration ttl) {
-        return PartnerCenterClientTest.client(
-                wireMock.baseUrl(), wireMock.baseUrl(), Duration.ofSeconds(5), Duration.ofSeconds(1), meters, ttl);
+    PartnerCenter client(Duration ttl) {
+        ModuleUnderTest module = modules.start(
+                wireMock.baseUrl(),
+                "partner-center.deadline=5s",
+                "partner-center.auth.timeout=1s",
+                "partner-center.cache.ttl=" + ttl.toMillis() + "ms");
+        meters = module.meters();
+        return module.partnerCenter();
     }
 
     int upstreamCalls() {
@@ -61,35 +66,30 @@ class ResponseCacheTest {
         wireMock.stubFor(get(QUALIFICATIONS)
                 .willReturn(okJson("[{\"qualification\": \"Education\", \"vettingStatus\": \"Approved\"}]")
                         .withFixedDelay(500)));
-        PartnerCenterClient client = client(Duration.ofSeconds(30));
-        List<CacheStatus> statuses =
-                Flux.range(0, 20).map(i -> new CacheStatus()).collectList().block();
+        PartnerCenter client = client(Duration.ofSeconds(30));
 
-        List<List<CustomerQualification>> answers = Flux.fromIterable(statuses)
-                .flatMap(status -> client.qualifications(CUSTOMER).contextWrite(Context.of(CacheStatus.class, status)))
+        List<Answer<List<CustomerQualification>>> answers = Flux.range(0, 20)
+                .flatMap(i -> Mono.fromCallable(() -> client.qualifications(CUSTOMER))
+                        .subscribeOn(Schedulers.boundedElastic()))
                 .collectList()
                 .block();
 
         assertThat(answers)
                 .hasSize(20)
-                .allSatisfy(answer -> assertThat(answer)
+                .allSatisfy(answer -> assertThat(answer.value())
                         .extracting(CustomerQualification::vettingStatus)
                         .containsExactly("Approved"));
         assertThat(upstreamCalls()).isEqualTo(1);
-        assertThat(statuses).extracting(CacheStatus::headerValue).containsOnlyOnce("partner-center-bff; fwd=miss");
-        assertThat(statuses)
-                .extracting(CacheStatus::headerValue)
+        assertThat(answers).extracting(Answer::cacheStatus).containsOnlyOnce("partner-center-bff; fwd=miss");
+        assertThat(answers)
+                .extracting(Answer::cacheStatus)
                 .filteredOn(value -> value.endsWith("collapsed"))
                 .hasSize(19);
         assertThat(meters.counter("partner.center.cache.requests", "operation", "qualifications", "result", "collapsed")
                         .count())
                 .isEqualTo(19);
 
-        var later = new CacheStatus();
-        client.qualifications(CUSTOMER)
-                .contextWrite(Context.of(CacheStatus.class, later))
-                .block();
-        assertThat(later.headerValue()).isEqualTo("partner-center-bff; hit");
+        assertThat(client.qualifications(CUSTOMER).cacheStatus()).isEqualTo("partner-center-bff; hit");
         assertThat(upstreamCalls()).isEqualTo(1);
     }
 
@@ -104,10 +104,10 @@ class ResponseCacheTest {
                 .inScenario("recovers")
                 .whenScenarioStateIs("up")
                 .willReturn(okJson("[]")));
-        PartnerCenterClient client = client(Duration.ofSeconds(30));
+        PartnerCenter client = client(Duration.ofSeconds(30));
 
-        assertThatThrownBy(() -> client.qualifications(CUSTOMER).block()).isInstanceOf(PartnerCenterException.class);
-        assertThat(client.qualifications(CUSTOMER).block()).isEmpty();
+        assertThatThrownBy(() -> client.qualifications(CUSTOMER).value()).isInstanceOf(PartnerCenterException.class);
+        assertThat(client.qualifications(CUSTOMER).value()).isEmpty();
         assertThat(upstreamCalls()).isEqualTo(2);
     }
 
@@ -120,13 +120,12 @@ class ResponseCacheTest {
                         .withStatus(201)
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"qualification\": \"Education\", \"vettingStatus\": \"InReview\"}")));
-        PartnerCenterClient client = client(Duration.ofSeconds(30));
+        PartnerCenter client = client(Duration.ofSeconds(30));
 
-        client.qualifications(CUSTOMER).block();
-        client.qualifications(CUSTOMER).block();
-        client.createQualification(CUSTOMER, new QualificationUpdate("Education", null, null, null))
-                .block();
-        client.qualifications(CUSTOMER).block();
+        client.qualifications(CUSTOMER).value();
+        client.qualifications(CUSTOMER).value();
+        client.createQualification(CUSTOMER, new QualificationUpdate("Education", null, null, null), null);
+        client.qualifications(CUSTOMER).value();
 
         assertThat(upstreamCalls()).isEqualTo(2);
     }
@@ -138,14 +137,13 @@ class ResponseCacheTest {
         wireMock.stubFor(post(urlPathEqualTo(QUALIFICATIONS))
                 .willReturn(
                         aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
-        PartnerCenterClient client = client(Duration.ofSeconds(30));
+        PartnerCenter client = client(Duration.ofSeconds(30));
 
-        client.qualifications(CUSTOMER).block();
+        client.qualifications(CUSTOMER).value();
         assertThatThrownBy(() -> client.createQualification(
-                                CUSTOMER, new QualificationUpdate("Education", null, null, null))
-                        .block())
+                        CUSTOMER, new QualificationUpdate("Education", null, null, null), null))
                 .isInstanceOf(PartnerCenterException.class);
-        client.qualifications(CUSTOMER).block();
+        client.qualifications(CUSTOMER).value();
 
         assertThat(upstreamCalls()).isEqualTo(2);
     }
@@ -161,19 +159,18 @@ class ResponseCacheTest {
                         .withHeader("Content-Type", "application/json")
                         .withBody(
                                 "{\"qualification\": \"GovernmentCommunityCloud\", \"vettingStatus\": \"InReview\"}")));
-        PartnerCenterClient client = client(Duration.ofSeconds(30));
+        PartnerCenter client = client(Duration.ofSeconds(30));
 
-        client.validationCodes().block();
-        client.createQualification(CUSTOMER, new QualificationUpdate("Education", null, null, null))
-                .block();
-        client.validationCodes().block();
+        client.validationCodes().value();
+        client.createQualification(CUSTOMER, new QualificationUpdate("Education", null, null, null), null);
+        client.validationCodes().value();
         assertThat(wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customers/all/validations"))))
                 .as("an update without a code leaves the codes")
                 .hasSize(1);
 
-        client.createQualification(CUSTOMER, new QualificationUpdate("GovernmentCommunityCloud", null, null, "code"))
-                .block();
-        client.validationCodes().block();
+        client.createQualification(
+                CUSTOMER, new QualificationUpdate("GovernmentCommunityCloud", "code", null, null), null);
+        client.validationCodes().value();
         assertThat(wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customers/all/validations"))))
                 .hasSize(2);
     }
@@ -186,31 +183,28 @@ class ResponseCacheTest {
                         .withStatus(201)
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"qualification\": \"Education\", \"vettingStatus\": \"InReview\"}")));
-        PartnerCenterClient client = client(Duration.ofSeconds(30));
+        PartnerCenter client = client(Duration.ofSeconds(30));
 
-        client.qualifications(CUSTOMER).block();
-        client.qualifications(CUSTOMER.toUpperCase()).block();
+        client.qualifications(CUSTOMER).value();
+        client.qualifications(CUSTOMER.toUpperCase()).value();
         assertThat(upstreamCalls()).isEqualTo(1);
 
         // An update spelled in capitals still makes the earlier answer stale.
-        client.createQualification(CUSTOMER.toUpperCase(), new QualificationUpdate("Education", null, null, null))
-                .block();
-        client.qualifications(CUSTOMER).block();
+        client.createQualification(
+                CUSTOMER.toUpperCase(), new QualificationUpdate("Education", null, null, null), null);
+        client.qualifications(CUSTOMER).value();
         assertThat(upstreamCalls()).isEqualTo(2);
     }
 
     @Test
     void aTtlOfZeroTurnsCachingOff() {
         wireMock.stubFor(get(QUALIFICATIONS).willReturn(okJson("[]")));
-        PartnerCenterClient client = client(Duration.ZERO);
-        var status = new CacheStatus();
+        PartnerCenter client = client(Duration.ZERO);
 
-        client.qualifications(CUSTOMER)
-                .contextWrite(Context.of(CacheStatus.class, status))
-                .block();
-        client.qualifications(CUSTOMER).block();
+        Answer<List<CustomerQualification>> first = client.qualifications(CUSTOMER);
+        client.qualifications(CUSTOMER);
 
         assertThat(upstreamCalls()).isEqualTo(2);
-        assertThat(status.headerValue()).isEqualTo("partner-center-bff; fwd=bypass");
+        assertThat(first.cacheStatus()).isEqualTo("partner-center-bff; fwd=bypass");
     }
 }

@@ -8,17 +8,16 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
-import com.contoso.partnercenter.bff.partnercenter.upstream.CustomerQualification;
+import com.contoso.partnercenter.bff.partnercenter.CustomerQualification;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.QualificationUpdate;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
-import com.contoso.partnercenter.bff.partnercenter.upstream.QualificationUpdate;
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.http.MediaType;
-import reactor.core.publisher.Mono;
 
 class QualificationApiTest extends ApiSliceTest {
 
@@ -27,7 +26,7 @@ class QualificationApiTest extends ApiSliceTest {
     @Test
     void qualificationsComeAsAnItemsObjectWithNullsForMissingFields() {
         given(partnerCenter.qualifications(CUSTOMER))
-                .willReturn(Mono.just(List.of(
+                .willReturn(answer(List.of(
                         new CustomerQualification("SovereignCloud", "AwaitingDocuments", null, "2024-02-01T08:00:00Z"),
                         new CustomerQualification("StateOwnedEntity", null, null, null))));
 
@@ -44,7 +43,7 @@ class QualificationApiTest extends ApiSliceTest {
 
     @Test
     void theSynchronousQualificationIsAnObject() {
-        given(partnerCenter.qualification(CUSTOMER)).willReturn(Mono.just("Education"));
+        given(partnerCenter.qualification(CUSTOMER)).willReturn(answer("Education"));
 
         assertThat(mvc.get()
                         .uri("/api/v1/customers/{id}/qualification", CUSTOMER)
@@ -56,7 +55,7 @@ class QualificationApiTest extends ApiSliceTest {
 
     @Test
     void aSynchronousAnswerWithoutValueIsNull() {
-        given(partnerCenter.qualification(CUSTOMER)).willReturn(Mono.empty());
+        given(partnerCenter.qualification(CUSTOMER)).willReturn(answer(null));
 
         assertThat(mvc.get()
                         .uri("/api/v1/customers/{id}/qualification", CUSTOMER)
@@ -69,7 +68,7 @@ class QualificationApiTest extends ApiSliceTest {
     @Test
     void anEducationQualificationIsCreated() {
         var created = new CustomerQualification("Education", "InReview", null, "2026-11-23T10:00:00Z");
-        given(partnerCenter.createQualification(eq(CUSTOMER), any(), any())).willReturn(Mono.just(created));
+        given(partnerCenter.createQualification(eq(CUSTOMER), any(), any())).willReturn(created(created));
 
         assertThat(
                         mvc.post()
@@ -90,14 +89,14 @@ class QualificationApiTest extends ApiSliceTest {
         verify(partnerCenter)
                 .createQualification(
                         eq(CUSTOMER),
-                        eq(new QualificationUpdate("Education", "K12", "https://contoso.edu", null)),
+                        eq(new QualificationUpdate("Education", null, "K12", "https://contoso.edu")),
                         any());
     }
 
     @Test
     void aGccQualificationTakesItsValidationCode() {
         given(partnerCenter.createQualification(eq(CUSTOMER), any(), any()))
-                .willReturn(Mono.just(new CustomerQualification("GovernmentCommunityCloud", "InReview", null, null)));
+                .willReturn(created(new CustomerQualification("GovernmentCommunityCloud", "InReview", null, null)));
 
         assertThat(mvc.post()
                         .uri(PATH, CUSTOMER)
@@ -108,7 +107,7 @@ class QualificationApiTest extends ApiSliceTest {
         verify(partnerCenter)
                 .createQualification(
                         eq(CUSTOMER),
-                        eq(new QualificationUpdate("GovernmentCommunityCloud", null, null, "12345")),
+                        eq(new QualificationUpdate("GovernmentCommunityCloud", "12345", null, null)),
                         any());
     }
 
@@ -167,11 +166,11 @@ class QualificationApiTest extends ApiSliceTest {
     @Test
     void aConflictUpstreamKeepsItsStatusCodeAndName() {
         given(partnerCenter.createQualification(eq(CUSTOMER), any(), any()))
-                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+                .willThrow(PartnerCenterException.fromUpstream(
                         Operation.QUALIFICATION_UPDATE,
                         409,
                         new UpstreamError("2001", null, "Qualification already exists.", null),
-                        null)));
+                        null));
 
         assertThat(mvc.post()
                         .uri(PATH, CUSTOMER)

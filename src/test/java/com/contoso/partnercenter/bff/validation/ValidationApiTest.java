@@ -7,25 +7,24 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.ValidationCode;
+import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
-import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationCode;
-import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.MediaType;
-import reactor.core.publisher.Mono;
 
 class ValidationApiTest extends ApiSliceTest {
 
     @Test
     void validationCodesComeAsAnItemsObject() {
         given(partnerCenter.validationCodes())
-                .willReturn(Mono.just(List.of(new ValidationCode("12345", "Contoso, Inc.", "9daaeb1c", 5, null))));
+                .willReturn(answer(List.of(new ValidationCode("12345", "Contoso, Inc.", "9daaeb1c", 5, null))));
 
         assertThat(mvc.get().uri("/api/v1/gcc-validation-codes").with(reader()))
                 .hasStatusOk()
@@ -37,8 +36,8 @@ class ValidationApiTest extends ApiSliceTest {
 
     @Test
     void validationStatusIsPassedThroughVerbatim() {
-        given(partnerCenter.validationStatus(CUSTOMER, "account"))
-                .willReturn(Mono.just(new ValidationStatus("account", "Not Ready", null)));
+        given(partnerCenter.validationStatus(CUSTOMER))
+                .willReturn(answer(new ValidationStatus("account", "Not Ready", null)));
 
         assertThat(mvc.get()
                         .uri("/api/v1/customers/{id}/validation-status", CUSTOMER)
@@ -51,14 +50,14 @@ class ValidationApiTest extends ApiSliceTest {
     @ParameterizedTest
     @ValueSource(strings = {"account", "Account"})
     void theOnlyValidationTypeIsAccount(String type) {
-        given(partnerCenter.validationStatus(CUSTOMER, "account"))
-                .willReturn(Mono.just(new ValidationStatus("account", "Allowed", null)));
+        given(partnerCenter.validationStatus(CUSTOMER))
+                .willReturn(answer(new ValidationStatus("account", "Allowed", null)));
 
         assertThat(mvc.get()
                         .uri("/api/v1/customers/{id}/validation-status?type={type}", CUSTOMER, type)
                         .with(reader()))
                 .hasStatusOk();
-        verify(partnerCenter).validationStatus(CUSTOMER, "account");
+        verify(partnerCenter).validationStatus(CUSTOMER);
     }
 
     @Test
@@ -95,12 +94,12 @@ class ValidationApiTest extends ApiSliceTest {
 
     @Test
     void aMissingAccountStatusIsANotFoundProblemWithPartnerCentersCodeAndName() {
-        given(partnerCenter.validationStatus(any(), any()))
-                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+        given(partnerCenter.validationStatus(any()))
+                .willThrow(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_STATUS,
                         404,
                         new UpstreamError("600074", "AccountStatusNotFound", "Account Status was not found.", false),
-                        null)));
+                        null));
 
         assertThat(mvc.get()
                         .uri("/api/v1/customers/{id}/validation-status", CUSTOMER)
@@ -122,11 +121,11 @@ class ValidationApiTest extends ApiSliceTest {
     @Test
     void throttlingIsAServiceUnavailableWithRetryAfter() {
         given(partnerCenter.validationCodes())
-                .willReturn(Mono.error(PartnerCenterException.fromUpstream(
+                .willThrow(PartnerCenterException.fromUpstream(
                         Operation.VALIDATION_CODES,
                         429,
                         new UpstreamError(null, null, "Rate limit is exceeded.", null),
-                        Duration.ofSeconds(57))));
+                        Duration.ofSeconds(57)));
 
         assertThat(mvc.get().uri("/api/v1/gcc-validation-codes").with(reader()))
                 .hasStatus(503)
@@ -139,8 +138,7 @@ class ValidationApiTest extends ApiSliceTest {
     @Test
     void aDeadlinePassedIsAGatewayTimeout() {
         given(partnerCenter.validationCodes())
-                .willReturn(Mono.error(
-                        PartnerCenterException.deadlineExceeded(Operation.VALIDATION_CODES, Duration.ofSeconds(25))));
+                .willThrow(PartnerCenterException.deadlineExceeded(Operation.VALIDATION_CODES, Duration.ofSeconds(25)));
 
         assertThat(mvc.get().uri("/api/v1/gcc-validation-codes").with(reader()))
                 .hasStatus(504)

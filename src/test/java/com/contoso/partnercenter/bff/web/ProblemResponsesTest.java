@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 
 import com.contoso.partnercenter.bff.ApiSliceTest;
-import com.contoso.partnercenter.bff.partnercenter.upstream.ValidationStatus;
+import com.contoso.partnercenter.bff.partnercenter.ValidationStatus;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
-import reactor.core.publisher.Mono;
 
 /** What every answer carries: the correlation id, and problems in one shape whatever failed. */
 class ProblemResponsesTest extends ApiSliceTest {
@@ -17,8 +16,8 @@ class ProblemResponsesTest extends ApiSliceTest {
     @Test
     void aGuidCorrelationIdIsKeptAndEchoed() {
         String id = UUID.randomUUID().toString();
-        given(partnerCenter.validationStatus(CUSTOMER, "account"))
-                .willReturn(Mono.just(new ValidationStatus("account", "Allowed", null)));
+        given(partnerCenter.validationStatus(CUSTOMER))
+                .willReturn(answer(new ValidationStatus("account", "Allowed", null)));
 
         assertThat(mvc.get()
                         .uri("/api/v1/customers/{id}/validation-status", CUSTOMER)
@@ -96,7 +95,7 @@ class ProblemResponsesTest extends ApiSliceTest {
     @Test
     void anUnexpectedFailureShowsNoStackTraceNorClassName() throws Exception {
         given(partnerCenter.validationCodes())
-                .willReturn(Mono.error(new IllegalStateException("secret internals at com.contoso.Foo")));
+                .willThrow(new IllegalStateException("secret internals at com.contoso.Foo"));
 
         MvcTestResult result =
                 mvc.get().uri("/api/v1/gcc-validation-codes").with(reader()).exchange();

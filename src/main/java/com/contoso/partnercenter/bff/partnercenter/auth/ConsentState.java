@@ -1,6 +1,5 @@
 package com.contoso.partnercenter.bff.partnercenter.auth;
 
-import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.failure.ConsentNeeded;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,6 +23,7 @@ import reactor.core.publisher.Mono;
  * It lasts until Partner Center accepts an App+User token again, or, when Entra ID refused the refresh token,
  * until Entra ID gives one again. One WARN line when it starts and one when it ends, on the replica that saw it.
  */
+@Component
 public final class ConsentState {
 
     private static final Logger log = LoggerFactory.getLogger(ConsentState.class);
@@ -87,7 +87,7 @@ public final class ConsentState {
     // A change the fleet's state did not take (it was away): written when it is back, not overwritten by it.
     private volatile boolean unwritten;
 
-    public ConsentState(FleetState state, MeterRegistry meters, Clock clock) {
+    ConsentState(FleetState state, MeterRegistry meters, Clock clock) {
         this.state = state;
         this.clock = clock;
         this.key = state.key("consent", "required");
@@ -145,22 +145,18 @@ public final class ConsentState {
      * writes it on recovery) says the line and tells the others.
      */
     private void sayIfFirst(Mono<Boolean> written, String message, Runnable line) {
-        // The line names the request that saw it (its failure's line has the same id), wherever the write answers.
-        String seenBy = MDC.get(CorrelationId.MDC_KEY);
-        Runnable said = seenBy == null ? line : () -> CorrelationId.inScope(seenBy, line);
         written.switchIfEmpty(Mono.fromRunnable(() -> unwritten = true).thenReturn(true))
                 .onErrorResume(e -> {
                     unwritten = true;
                     return Mono.just(true);
                 })
-                .subscribe(first -> {
-                    if (first) {
-                        said.run();
-                        state.publish(channel, message)
-                                .onErrorResume(e -> Mono.empty())
-                                .subscribe();
-                    }
-                });
+                .filter(Boolean::booleanValue)
+                .doOnNext(first -> line.run())
+                .flatMap(first -> state.publish(channel, message).onErrorResume(e -> Mono.empty()))
+                // The line names the request that saw it (its failure's line has the same id), whichever thread the
+                // write answers on: context propagation restores it there.
+                .contextCapture()
+                .subscribe();
     }
 
     // Another replica wrote first: the same reason is its to say (this replica adopts its words, so that either may

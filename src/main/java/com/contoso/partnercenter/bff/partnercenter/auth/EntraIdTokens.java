@@ -1,8 +1,10 @@
 package com.contoso.partnercenter.bff.partnercenter.auth;
 
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.failure.ConsentNeeded;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.upstream.CallsInFlight;
+import com.contoso.partnercenter.bff.partnercenter.upstream.Connectors;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import java.time.Clock;
@@ -27,6 +29,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -40,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * anyone; then one token request renews it (one per replica, and in fleet mode one per fleet), and a rotated
  * refresh token replaces the old one at once. Where the tokens are kept is the {@link TokenStore}'s.
  */
+@Component
 public final class EntraIdTokens {
 
     public static final String OPERATION_ATTRIBUTE = EntraIdTokens.class.getName() + ".operation";
@@ -77,13 +81,17 @@ public final class EntraIdTokens {
         CLIENT
     }
 
-    public EntraIdTokens(
-            AuthProperties auth,
-            WebClient tokenWebClient,
-            ReactiveClientRegistrationRepository registrations,
+    // The token requests' WebClient is built from Boot's builder, so the HTTP client metrics and tracing stay attached.
+    EntraIdTokens(
+            PartnerCenterProperties properties,
+            WebClient.Builder builder,
             TokenStore store,
             ConsentState consent,
             Clock clock) {
+        PartnerCenterProperties.Auth auth = properties.auth();
+        WebClient tokenWebClient = builder.clone()
+                .clientConnector(Connectors.connector(auth.timeout()))
+                .build();
         this.store = store;
         this.consent = consent;
         this.scope = auth.scope();
@@ -92,11 +100,11 @@ public final class EntraIdTokens {
 
         // Spring refreshes only an authorized client it already holds, so the configured refresh token is
         // stored with an access token that has already expired: the first App+User call exchanges it.
-        ClientRegistration appUser = registrations
-                .findByRegistrationId(Operation.Grant.APP_USER.registrationId())
-                .block();
         store.seed(new OAuth2AuthorizedClient(
-                appUser, PRINCIPAL, expired(scope), new OAuth2RefreshToken(auth.refreshToken(), null)));
+                registration(auth, Operation.Grant.APP_USER, AuthorizationGrantType.REFRESH_TOKEN),
+                PRINCIPAL,
+                expired(scope),
+                new OAuth2RefreshToken(auth.refreshToken(), null)));
 
         var clientCredentials = new WebClientReactiveClientCredentialsTokenResponseClient();
         clientCredentials.setWebClient(tokenWebClient);
@@ -106,20 +114,21 @@ public final class EntraIdTokens {
                 .clientCredentials(c -> c.accessTokenResponseClient(clientCredentials))
                 .refreshToken(r -> r.accessTokenResponseClient(refreshToken))
                 .build();
-        var clientManager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, store);
+        var clientManager =
+                new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations(auth), store);
         clientManager.setAuthorizedClientProvider(providers);
         this.manager = clientManager;
     }
 
     /** The service's two client registrations at Entra ID: App-only and App+User. */
-    public static ReactiveClientRegistrationRepository registrations(AuthProperties auth) {
+    static ReactiveClientRegistrationRepository registrations(PartnerCenterProperties.Auth auth) {
         return new InMemoryReactiveClientRegistrationRepository(
                 registration(auth, Operation.Grant.APP_ONLY, AuthorizationGrantType.CLIENT_CREDENTIALS),
                 registration(auth, Operation.Grant.APP_USER, AuthorizationGrantType.REFRESH_TOKEN));
     }
 
     private static ClientRegistration registration(
-            AuthProperties auth, Operation.Grant grant, AuthorizationGrantType type) {
+            PartnerCenterProperties.Auth auth, Operation.Grant grant, AuthorizationGrantType type) {
         return ClientRegistration.withRegistrationId(grant.registrationId())
                 .clientId(auth.clientId())
                 .clientSecret(auth.clientSecret())

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.auth;
 
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,6 +31,8 @@ import reactor.core.publisher.Mono;
  *   <li>a WARN line a day once fewer than 14 days are left, and one when Entra ID refuses the token.
  * </ul>
  */
+// Its bean name is the health component's: partnerCenterCredentials.
+@Component("partnerCenterCredentials")
 public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RefreshTokenWatch.class);
@@ -49,12 +53,16 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
     private volatile Instant lastWarning = Instant.MIN;
     private volatile EntraIdTokens.Refusal reported;
 
-    public RefreshTokenWatch(
-            EntraIdTokens tokens, ConsentState consent, AuthProperties auth, MeterRegistry meters, Clock clock) {
+    RefreshTokenWatch(
+            EntraIdTokens tokens,
+            ConsentState consent,
+            PartnerCenterProperties properties,
+            MeterRegistry meters,
+            Clock clock) {
         this.tokens = tokens;
         this.consent = consent;
-        this.keepAlive = auth.keepAlive();
-        this.lifetime = auth.refreshTokenLifetime();
+        this.keepAlive = properties.auth().keepAlive();
+        this.lifetime = properties.auth().refreshTokenLifetime();
         this.clock = clock;
         Gauge.builder("partner.center.refresh.token.expiry", this, watch -> watch.secondsLeft())
                 .baseUnit("seconds")

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.auth;
 
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
@@ -18,6 +19,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li><b>The state away, or a value it holds unreadable:</b> each replica goes on with its own copy.
  * </ul>
  */
+@Component
 public final class TokenStore implements ReactiveOAuth2AuthorizedClientService {
 
     private static final Logger log = LoggerFactory.getLogger(TokenStore.class);
@@ -76,28 +79,19 @@ public final class TokenStore implements ReactiveOAuth2AuthorizedClientService {
     // The registrations whose tokens this replica could not store (Redis away).
     private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
 
-    /**
-     * @param lockFor the longest one token request may hold the fleet's lock (a refused token request is tried
-     *     twice, with Redis around it): a replica that died with it does not hold the others for longer.
-     * @param failoverWait how long a token request waits for a Redis that was just lost to come back (a Sentinel
-     *     failover) before this replica asks Entra ID alone.
-     */
-    public TokenStore(
-            FleetState state,
-            TokenCipher cipher,
-            ReactiveClientRegistrationRepository registrations,
-            JsonMapper json,
-            Clock clock,
-            Duration lockFor,
-            Duration failoverWait) {
+    TokenStore(FleetState state, TokenCipher cipher, PartnerCenterProperties properties, JsonMapper json, Clock clock) {
         this.local = new HeldTokens();
         this.state = state;
         this.cipher = cipher;
-        this.registrations = registrations;
+        this.registrations = EntraIdTokens.registrations(properties.auth());
         this.json = json;
         this.clock = clock;
-        this.lockFor = lockFor;
-        this.failoverWait = failoverWait;
+        // The longest one token request may hold the fleet's lock: a refused token request is tried once more under
+        // the same lock, with the state read around it. A replica that died with it does not hold the others longer.
+        this.lockFor = properties.auth().timeout().multipliedBy(2).plusSeconds(2);
+        // How long a token request waits for a Redis that was just lost to come back (a Sentinel failover) before
+        // this replica asks Entra ID alone.
+        this.failoverWait = properties.fleet().failoverWait();
         // Redis may have lost everything (restarted empty): this replica's tokens go back in, and the consents it
         // knows are recorded again as seen, so none of them counts as new after the loss. Or Redis failed over:
         // tokens this replica could not store meanwhile go in; the others' are not written again, since a second

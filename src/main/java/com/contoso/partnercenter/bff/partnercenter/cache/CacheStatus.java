@@ -4,15 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * The RFC 9211 {@code Cache-Status} of one answer. The web layer puts one into the Reactor context of a
- * call and writes it as a header; the cache fills it in. Without a cache on the way it says "bypass".
+ * The RFC 9211 {@code Cache-Status} of one answer. The front door puts one into the Reactor context of a call and
+ * hands its value on with the answer (or the failure); the cache fills it in. Without a cache on the way it says
+ * "bypass".
  */
 public final class CacheStatus {
 
-    public static final String HEADER = "Cache-Status";
     private static final String CACHE = "partner-center-bff";
 
     private volatile String value = CACHE + "; fwd=bypass";
@@ -88,8 +87,8 @@ public final class CacheStatus {
      * One header for answers put together from many: the shared status when all agree (every one a hit, or
      * caching off), otherwise a miss, since Partner Center was asked for some.
      */
-    public static String combined(Collection<CacheStatus> statuses) {
-        Set<String> values = statuses.stream().map(CacheStatus::headerValue).collect(Collectors.toSet());
+    public static String combined(Collection<String> statuses) {
+        Set<String> values = Set.copyOf(statuses);
         return values.size() == 1 ? values.iterator().next() : CACHE + "; fwd=miss";
     }
 }

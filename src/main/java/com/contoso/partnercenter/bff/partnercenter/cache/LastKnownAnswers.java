@@ -1,10 +1,9 @@
 package com.contoso.partnercenter.bff.partnercenter.cache;
 
-import com.contoso.partnercenter.bff.correlation.CorrelationId;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
-import com.contoso.partnercenter.bff.portal.CallingPortal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 
@@ -30,6 +30,7 @@ import tools.jackson.core.type.TypeReference;
  * (purchase eligibility fails closed). A replica writes one line when it starts answering them for an operation
  * and one when Partner Center answers that operation again, not one per request: the failures have theirs.
  */
+@Component
 final class LastKnownAnswers {
 
     static final String METER = "partner.center.stale.answers";
@@ -37,6 +38,7 @@ final class LastKnownAnswers {
 
     private static final Logger log = LoggerFactory.getLogger(LastKnownAnswers.class);
 
+    private final boolean enabled;
     private final Cache<ResponseCache.Key, ResponseCache.Kept> known;
     private final SharedAnswers shared;
     private final Duration ttl;
@@ -46,7 +48,9 @@ final class LastKnownAnswers {
     private final MeterRegistry meters;
     private final Clock clock;
 
-    LastKnownAnswers(CacheProperties properties, SharedAnswers shared, MeterRegistry meters, Clock clock) {
+    LastKnownAnswers(PartnerCenterProperties settings, SharedAnswers shared, MeterRegistry meters, Clock clock) {
+        PartnerCenterProperties.Cache properties = settings.cache();
+        this.enabled = !properties.ttl().isZero() && !properties.staleIfError().isZero();
         this.shared = shared;
         this.ttl = properties.ttl();
         this.staleIfError = properties.staleIfError();
@@ -69,9 +73,9 @@ final class LastKnownAnswers {
         }
     }
 
-    /** Whether last-known answers are kept at all ({@code partner-center.cache.stale-if-error} above 0). */
-    static boolean enabled(CacheProperties properties) {
-        return !properties.ttl().isZero() && !properties.staleIfError().isZero();
+    /** Whether last-known answers are kept at all: the cache on, and {@code partner-center.cache.stale-if-error} above 0. */
+    boolean enabled() {
+        return enabled;
     }
 
     // When it is too old to be answered: staleIfError after Partner Center gave it.
@@ -131,7 +135,7 @@ final class LastKnownAnswers {
                 ? Mono.just(mine)
                 : shared.lastKnown(key.customerId(), key.shared(), type, ttl)
                         .map(answer -> new ResponseCache.Kept(answer.value(), answer.expiresAt()));
-        return Mono.deferContextual(context -> found.filter(kept -> until(kept).isAfter(clock.instant()))
+        return Mono.defer(() -> found.filter(kept -> until(kept).isAfter(clock.instant()))
                 // The caller's rule is for stale answers; a fresh one only crowded out of the cache is just an answer.
                 .filter(kept -> kept.expiresAt().isAfter(clock.instant()) || acceptsValue(acceptable, kept))
                 .switchIfEmpty(Mono.error(failure))
@@ -147,16 +151,11 @@ final class LastKnownAnswers {
                     meters.counter(METER, "operation", key.operation().instanceName())
                             .increment();
                     if (answering.put(key.operation(), now) == null) {
-                        CallingPortal.inScope(
-                                CallingPortal.current(context),
-                                () -> CorrelationId.inScope(
-                                        CorrelationId.current(context),
-                                        () -> log.warn(
-                                                "Partner Center cannot answer {} ({}): answering last-known answers up to {}"
-                                                        + " old",
-                                                key.operation().instanceName(),
-                                                failure.type(),
-                                                staleIfError)));
+                        log.warn(
+                                "Partner Center cannot answer {} ({}): answering last-known answers up to {} old",
+                                key.operation().instanceName(),
+                                failure.type(),
+                                staleIfError);
                     }
                 }));
     }

@@ -1,6 +1,7 @@
 package com.contoso.partnercenter.bff.partnercenter.cache;
 
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.upstream.CallsInFlight;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 
@@ -25,6 +27,7 @@ import tools.jackson.core.type.TypeReference;
  * replica's memory the {@link SharedAnswers} of the fleet, if there is one. When Partner Center cannot answer, the
  * {@link LastKnownAnswers} may answer instead.
  */
+@Component
 public final class ResponseCache {
 
     record Key(Operation operation, String customerId) {
@@ -44,7 +47,13 @@ public final class ResponseCache {
     private final MeterRegistry meters;
     private final Clock clock;
 
-    public ResponseCache(CacheProperties properties, SharedAnswers shared, MeterRegistry meters, Clock clock) {
+    ResponseCache(
+            PartnerCenterProperties settings,
+            SharedAnswers shared,
+            LastKnownAnswers lastKnown,
+            MeterRegistry meters,
+            Clock clock) {
+        PartnerCenterProperties.Cache properties = settings.cache();
         this.shared = shared;
         this.ttl = properties.ttl();
         this.meters = meters;
@@ -55,8 +64,7 @@ public final class ResponseCache {
                         .expireAfter(Expiry.<Key, Kept>creating((key, kept) -> Deadline.left(clock, kept.expiresAt())))
                         .maximumSize(properties.maxSize())
                         .build();
-        this.lastKnown =
-                LastKnownAnswers.enabled(properties) ? new LastKnownAnswers(properties, shared, meters, clock) : null;
+        this.lastKnown = lastKnown.enabled() ? lastKnown : null;
         shared.onInvalidation(customerId -> {
             if (customerId == null) {
                 drop(); // the fleet may have changed answers while this replica could not hear of it

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.cache;
 
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import java.time.Clock;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
@@ -39,6 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>A replica alone has nobody to share with: its state is its memory, which the in-process cache in front
  * already is, so an answer is asked at once and kept nowhere else.
  */
+@Component
 public final class SharedAnswers {
 
     /** Where an answer came from. */
@@ -67,16 +70,14 @@ public final class SharedAnswers {
     private final List<Consumer<String>> listeners = new ArrayList<>();
     private final Map<String, List<String>> unsent = new ConcurrentHashMap<>();
 
-    /**
-     * @param deadline partner-center.deadline: a request waits for another replica's answer at most that long in
-     *     all, and a replica that died holding the lock holds the others no longer.
-     * @param staleIfError partner-center.cache.stale-if-error: how long a last-known answer is kept; 0 for none.
-     */
-    public SharedAnswers(FleetState state, JsonMapper json, Duration deadline, Duration staleIfError, Clock clock) {
+    SharedAnswers(FleetState state, JsonMapper json, PartnerCenterProperties properties, Clock clock) {
         this.state = state;
         this.json = json;
-        this.deadline = deadline;
-        this.staleIfError = staleIfError;
+        // A request waits for another replica's answer at most its deadline in all, and a replica that died holding
+        // the lock holds the others no longer.
+        this.deadline = properties.deadline();
+        // How long a last-known answer is kept; 0 for none.
+        this.staleIfError = properties.cache().staleIfError();
         this.clock = clock;
         state.listen(state.channel(INVALIDATIONS)).subscribe(this::told);
         state.onRecovery(() -> {

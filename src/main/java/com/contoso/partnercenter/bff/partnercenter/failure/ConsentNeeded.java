@@ -108,7 +108,7 @@ public enum ConsentNeeded {
     }
 
     /** The reason a failure names, or null when it is not one only a new consent mends. */
-    static ConsentNeeded of(FailureKind kind, UpstreamError error) {
+    public static ConsentNeeded of(FailureKind kind, UpstreamError error) {
         return switch (kind) {
             case MFA_REQUIRED -> MFA_REQUIRED;
             case CONSENT_NEEDED -> ofEntraId(error.errorName(), error.code());

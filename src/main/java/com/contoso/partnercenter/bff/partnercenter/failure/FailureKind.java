@@ -192,7 +192,7 @@ public enum FailureKind {
     }
 
     /** The kind of an error status Partner Center answered with. */
-    static FailureKind ofUpstreamStatus(int status, UpstreamError error) {
+    public static FailureKind ofUpstreamStatus(int status, UpstreamError error) {
         return switch (status) {
             case 404 -> NOT_FOUND;
             case 400, 409, 412 -> REJECTED;
@@ -283,11 +283,6 @@ public enum FailureKind {
      */
     public boolean supersedesLastKnownAnswer() {
         return this == NOT_FOUND || this == NO_RELATIONSHIP;
-    }
-
-    /** Only a person mends it: the service's consent must be renewed ({@link ConsentNeeded}). */
-    public boolean needsNewConsent() {
-        return resend == AFTER_NEW_CONSENT;
     }
 
     /** Whether the failure closes the throttle gate of its scope. */

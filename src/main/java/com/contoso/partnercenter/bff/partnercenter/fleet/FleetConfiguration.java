@@ -1,5 +1,7 @@
 package com.contoso.partnercenter.bff.partnercenter.fleet;
 
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
+import com.contoso.partnercenter.bff.startup.Misconfiguration;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.resource.Delay;
 import java.time.Clock;
@@ -50,15 +52,26 @@ public class FleetConfiguration {
                     Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
         }
 
+        // Its form is checked with the other settings (SettingsConstraints); that fleet mode needs it, here.
         @Bean
-        TokenCipher tokenCipher(FleetProperties fleet) {
-            return new TokenCipher(fleet.tokenKey());
+        TokenCipher tokenCipher(PartnerCenterProperties properties) {
+            String key = properties.fleet().tokenKey();
+            if (key == null || key.isBlank()) {
+                throw new Misconfiguration(
+                        "Fleet mode (spring.data.redis.* names a Redis) needs " + TokenCipher.PROPERTY
+                                + ": the refresh token is stored in Redis encrypted with it.",
+                        "Set " + TokenCipher.PROPERTY + " (PARTNER_CENTER_FLEET_TOKENKEY) to the same 32 random"
+                                + " bytes, base64, on every replica, for example the output of: openssl rand -base64"
+                                + " 32");
+            }
+            return new TokenCipher(key);
         }
 
         /** The service's state in Redis, for every replica; also the {@code fleet} health component (its name). */
         @Bean
-        RedisFleetState fleet(FleetMode mode, ReactiveStringRedisTemplate redis, FleetProperties fleet) {
-            var shared = new RedisFleetState(redis, fleet, Clock.systemUTC());
+        RedisFleetState fleet(
+                FleetMode mode, ReactiveStringRedisTemplate redis, PartnerCenterProperties properties, Clock clock) {
+            var shared = new RedisFleetState(redis, properties.fleet(), clock);
             // Lettuce connects on first use; through Sentinel (ask the sentinels, then the master) a cold replica
             // took over a second, inside its first requests' deadline. Connected here, within the fleet timeout:
             // a Redis away at startup is only the usual one line, and the replica starts all the same.
@@ -78,8 +91,8 @@ public class FleetConfiguration {
         }
 
         @Bean
-        InMemoryFleetState fleetState(FleetProperties fleet) {
-            return new InMemoryFleetState(fleet.keyPrefix(), Clock.systemUTC());
+        InMemoryFleetState fleetState(PartnerCenterProperties properties, Clock clock) {
+            return new InMemoryFleetState(properties.fleet().keyPrefix(), clock);
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.contoso.partnercenter.bff.partnercenter.fleet;
 
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +107,7 @@ public final class RedisFleetState extends FleetState implements HealthIndicator
     private volatile Instant nextProbe = Instant.MIN;
     private volatile String lastFailure;
 
-    public RedisFleetState(ReactiveStringRedisTemplate redis, FleetProperties properties, Clock clock) {
+    public RedisFleetState(ReactiveStringRedisTemplate redis, PartnerCenterProperties.Fleet properties, Clock clock) {
         super(properties.keyPrefix(), clock);
         this.redis = redis;
         this.timeout = properties.timeout();

@@ -1,6 +1,5 @@
 package com.contoso.partnercenter.bff.partnercenter.fleet;
 
-import com.contoso.partnercenter.bff.startup.Misconfiguration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -19,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class TokenCipher {
 
-    static final String PROPERTY = "partner-center.fleet.token-key";
+    public static final String PROPERTY = "partner-center.fleet.token-key";
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -40,26 +39,9 @@ public final class TokenCipher {
         return new TokenCipher(Base64.getEncoder().encodeToString(key));
     }
 
+    // Its form (base64 of 32 bytes) is one of the settings' constraints, checked at the start.
     private static byte[] decode(String base64Key) {
-        String action = "Set " + PROPERTY + " (PARTNER_CENTER_FLEET_TOKEN_KEY) to the same 32 random bytes, base64,"
-                + " on every replica, for example the output of: openssl rand -base64 32";
-        if (base64Key == null || base64Key.isBlank()) {
-            throw new Misconfiguration(
-                    "Fleet mode (spring.data.redis.url or spring.data.redis.host is set) needs " + PROPERTY
-                            + ": the refresh token is stored in Redis encrypted with it.",
-                    action);
-        }
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(base64Key.strip());
-        } catch (IllegalArgumentException notBase64) {
-            throw new Misconfiguration(PROPERTY + " is not base64.", action);
-        }
-        if (bytes.length != 32) {
-            throw new Misconfiguration(
-                    PROPERTY + " holds " + bytes.length + " bytes; AES-256 needs exactly 32.", action);
-        }
-        return bytes;
+        return Base64.getDecoder().decode(base64Key.strip());
     }
 
     public String encrypt(String plain) {

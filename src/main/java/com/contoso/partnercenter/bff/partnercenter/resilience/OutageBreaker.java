@@ -1,8 +1,7 @@
 package com.contoso.partnercenter.bff.partnercenter.resilience;
 
-import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -72,24 +71,23 @@ final class OutageBreaker {
 
     /**
      * The attempt, if the circuit lets it through; otherwise a 503 {@code circuit-open} at once. The breaker's
-     * own log lines (its transitions) carry the call's correlation id.
+     * own log lines (its transitions) carry the call's correlation id, which context propagation restores.
      */
-    <T> Mono<T> protect(Operation operation, String key, String correlationId, Mono<T> attempt) {
+    <T> Mono<T> protect(Operation operation, String key, Mono<T> attempt) {
         return Mono.defer(() -> {
-            boolean permitted = inScope(correlationId, breaker::tryAcquirePermission);
-            if (!permitted) {
+            if (!breaker.tryAcquirePermission()) {
                 return Mono.error(PartnerCenterException.circuitOpen(operation, timeLeftOpen()));
             }
             long started = breaker.getCurrentTimestamp();
             var settled = new AtomicBoolean();
             return attempt.doOnSuccess(value -> {
                         if (settled.compareAndSet(false, true)) {
-                            inScope(correlationId, () -> succeeded(started));
+                            succeeded(started);
                         }
                     })
                     .doOnError(failure -> {
                         if (settled.compareAndSet(false, true)) {
-                            inScope(correlationId, () -> failed(key, started, failure));
+                            failed(key, started, failure);
                         }
                     })
                     .doOnCancel(() -> {
@@ -164,15 +162,5 @@ final class OutageBreaker {
         Instant opened = openedAt != null ? openedAt : clock.instant();
         Duration left = Duration.between(clock.instant(), opened.plusMillis(waitMillis));
         return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
-    }
-
-    private static boolean inScope(String correlationId, java.util.function.BooleanSupplier action) {
-        boolean[] result = new boolean[1];
-        CorrelationId.inScope(correlationId, () -> result[0] = action.getAsBoolean());
-        return result[0];
-    }
-
-    private static void inScope(String correlationId, Runnable action) {
-        CorrelationId.inScope(correlationId, action);
     }
 }

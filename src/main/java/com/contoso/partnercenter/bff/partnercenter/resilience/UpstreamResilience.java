@@ -1,24 +1,21 @@
 package com.contoso.partnercenter.bff.partnercenter.resilience;
 
-import com.contoso.partnercenter.bff.correlation.CorrelationId;
+import com.contoso.partnercenter.bff.correlation.CallingPortal;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.auth.ConsentState;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
-import com.contoso.partnercenter.bff.portal.CallingPortal;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
@@ -36,6 +33,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
@@ -51,6 +49,7 @@ import reactor.core.publisher.Mono;
  * taken. Every attempt of a call reuses its {@code MS-RequestId}, because the exchange given here is built
  * once per call. A call that fails writes one log line, after its retries, with its correlation id.
  */
+@Component
 public class UpstreamResilience {
 
     static final String BULKHEAD = "partner-center";
@@ -70,22 +69,22 @@ public class UpstreamResilience {
 
     private record Policies(TimeLimiter timeLimiter, OutageBreaker breaker, Bulkhead bulkhead, Retry retry) {}
 
-    public UpstreamResilience(
+    UpstreamResilience(
             RetryRegistry retries,
-            CircuitBreakerRegistry circuitBreakers,
+            OutageBreakers breakers,
             BulkheadRegistry bulkheads,
             TimeLimiterRegistry timeLimiters,
             ThrottleGates gates,
             Quota quota,
             ConsentState consent,
             MeterRegistry meters,
-            Duration deadline,
+            PartnerCenterProperties properties,
             Clock clock) {
         this.gates = gates;
         this.quota = quota;
         this.consent = consent;
         this.meters = meters;
-        this.deadline = deadline;
+        this.deadline = properties.deadline();
         this.clock = clock;
         Bulkhead bulkhead = bulkheads.bulkhead(BULKHEAD);
         for (Operation operation : Operation.values()) {
@@ -93,49 +92,20 @@ public class UpstreamResilience {
             policies.put(
                     operation,
                     new Policies(
-                            timeLimiters.timeLimiter(name),
-                            new OutageBreaker(circuitBreakers.circuitBreaker(name), clock),
-                            bulkhead,
-                            retryFor(retries, name)));
+                            timeLimiters.timeLimiter(name), breakers.of(operation), bulkhead, retries.retry(name)));
         }
-    }
-
-    // The retry configured under resilience4j.retry.instances.<name>, with the two rules no property can
-    // express: which failures are retried (FailureKind's), and that a wait is never shorter than Partner Center
-    // asked.
-    private static Retry retryFor(RetryRegistry retries, String name) {
-        RetryConfig configured = retries.retry(name).getRetryConfig();
-        IntervalBiFunction<Object> backoff = configured.getIntervalBiFunction();
-        RetryConfig config = RetryConfig.from(configured)
-                .retryOnException(failure -> failure instanceof PartnerCenterException e && e.retriedNow())
-                .intervalBiFunction((attempt, outcome) -> {
-                    long wait = backoff.apply(attempt, outcome);
-                    Duration asked = outcome.isLeft() && outcome.getLeft() instanceof PartnerCenterException e
-                            ? e.retryAfter()
-                            : null;
-                    return asked != null ? Math.max(wait, asked.toMillis()) : wait;
-                })
-                .build();
-        Retry retry = Retry.of(name, config);
-        retries.replace(name, retry);
-        return retry;
     }
 
     /**
      * One logical call of {@code operation} about {@code customerId} ({@code "all"} for the partner's own
      * data). {@code requestId} is the call's {@code MS-RequestId}.
      */
-    public <T> Mono<T> call(
-            Operation operation,
-            String customerId,
-            String requestId,
-            String correlationId,
-            Supplier<Mono<T>> exchange) {
+    public <T> Mono<T> call(Operation operation, String customerId, String requestId, Supplier<Mono<T>> exchange) {
         Policies p = policies.get(operation);
         // A customer's failures count once in the breaker's window; each call of the partner's codes is its own.
         String breakerKey = operation.perCustomer() ? customerId.toLowerCase(Locale.ROOT) : requestId;
         return Mono.deferContextual(context -> {
-            String portal = CallingPortal.current(context);
+            String portal = CallingPortal.current();
             // A request that waited (for another replica's answer) has only what is left of its deadline.
             Instant deadlineAt = Deadline.in(context, clock.instant().plus(deadline));
             var attempts = new AtomicInteger();
@@ -164,14 +134,14 @@ public class UpstreamResilience {
                         // Once per attempt: doOnSuccess fires for a value and for an empty answer alike.
                         .doOnSuccess(value -> {
                             countAttempt(operation, null);
-                            consentSeen(operation, correlationId, null);
+                            consentSeen(operation, null);
                         })
                         .doOnError(e -> {
                             countAttempt(operation, e);
-                            consentSeen(operation, correlationId, e);
+                            consentSeen(operation, e);
                         });
                 return turn.then(p.breaker
-                                .protect(operation, breakerKey, correlationId, limited)
+                                .protect(operation, breakerKey, limited)
                                 .transform(BulkheadOperator.of(p.bulkhead)))
                         .onErrorMap(BulkheadFullException.class, e -> PartnerCenterException.overloaded(operation))
                         .doOnError(PartnerCenterException.class, e -> {
@@ -185,8 +155,7 @@ public class UpstreamResilience {
                     .timeout(
                             Deadline.left(clock, deadlineAt),
                             Mono.error(() -> PartnerCenterException.deadlineExceeded(operation, deadline)))
-                    .doOnError(e -> CallingPortal.inScope(
-                            portal, () -> logFailure(operation, customerId, correlationId, e, attempts.get())));
+                    .doOnError(e -> logFailure(operation, customerId, e, attempts.get()));
         });
     }
 
@@ -204,20 +173,17 @@ public class UpstreamResilience {
      * consent is noticed on the first call that goes through. A 5xx or 429 may come from in front of the token
      * check, and proves nothing.
      */
-    private void consentSeen(Operation operation, String correlationId, Throwable failure) {
+    private void consentSeen(Operation operation, Throwable failure) {
         if (operation.grant() != Operation.Grant.APP_USER) {
             return;
         }
-        // Under the call's id, so a start or end line names the request that saw it; only then, off the hot path.
         if (failure instanceof PartnerCenterException e && e.kind() == FailureKind.MFA_REQUIRED) {
-            CorrelationId.inScope(
-                    correlationId,
-                    () -> consent.required(e.consentNeeded(), e.upstreamErrorCode(), operation.instanceName()));
+            consent.required(e.consentNeeded(), e.upstreamErrorCode(), operation.instanceName());
         } else if (consent.current() != null
                 && (failure == null
                         || (failure instanceof PartnerCenterException e
                                 && ACCEPTED_TOKEN.contains(e.upstreamStatus())))) {
-            CorrelationId.inScope(correlationId, () -> consent.acceptedByPartnerCenter(operation.instanceName()));
+            consent.acceptedByPartnerCenter(operation.instanceName());
         }
     }
 
@@ -240,29 +206,25 @@ public class UpstreamResilience {
      * request (a 404, a rejection) are INFO; Partner Center or the service failing is WARN. An expected failure
      * is named, never given a stack trace; anything else is unexpected and gets one.
      */
-    private void logFailure(
-            Operation operation, String customerId, String correlationId, Throwable failure, int attempts) {
-        CorrelationId.inScope(correlationId, () -> {
-            if (!(failure instanceof PartnerCenterException e)) {
-                log.error(
-                        "Partner Center {} for {} failed unexpectedly", operation.instanceName(), customerId, failure);
-                return;
-            }
-            meters.counter("partner.center.upstream.failures", "operation", operation.instanceName(), "type", e.type())
-                    .increment();
-            Level level = e.status().is5xxServerError() ? Level.WARN : Level.INFO;
-            log.atLevel(level)
-                    .log(
-                            "Partner Center {} for {} failed: {} {} ({}{} attempt{}{})",
-                            operation.instanceName(),
-                            customerId,
-                            e.status().value(),
-                            e.getMessage(),
-                            upstream(e),
-                            attempts,
-                            attempts == 1 ? "" : "s",
-                            summary(e.getCause()));
-        });
+    private void logFailure(Operation operation, String customerId, Throwable failure, int attempts) {
+        if (!(failure instanceof PartnerCenterException e)) {
+            log.error("Partner Center {} for {} failed unexpectedly", operation.instanceName(), customerId, failure);
+            return;
+        }
+        meters.counter("partner.center.upstream.failures", "operation", operation.instanceName(), "type", e.type())
+                .increment();
+        Level level = e.status().is5xxServerError() ? Level.WARN : Level.INFO;
+        log.atLevel(level)
+                .log(
+                        "Partner Center {} for {} failed: {} {} ({}{} attempt{}{})",
+                        operation.instanceName(),
+                        customerId,
+                        e.status().value(),
+                        e.getMessage(),
+                        upstream(e),
+                        attempts,
+                        attempts == 1 ? "" : "s",
+                        summary(e.getCause()));
     }
 
     private static String upstream(PartnerCenterException e) {

@@ -3,6 +3,7 @@ package com.contoso.partnercenter.bff.partnercenter.throttle;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import java.time.Instant;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
@@ -10,12 +11,13 @@ import reactor.core.publisher.Mono;
  * on all of them. Gates this replica knows closed are answered from its memory; the others are looked up in the
  * state once per attempt. With the state away, each replica keeps its own gates.
  */
+@Component
 public final class GateStore {
 
     private final FleetState state;
     private final InMemoryFleetState known;
 
-    public GateStore(FleetState state) {
+    GateStore(FleetState state) {
         this.state = state;
         this.known = state.standIn();
     }

@@ -1,15 +1,17 @@
 package com.contoso.partnercenter.bff.partnercenter.throttle;
 
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
+import com.contoso.partnercenter.bff.partnercenter.Portals;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
-import com.contoso.partnercenter.bff.portal.Portals;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,21 +38,29 @@ import reactor.core.publisher.Mono;
  * stands in for a moment (a slow answer) spends what it has left, not a fresh quota; over a long outage the
  * fleet may send up to its number of replicas times the quota.
  */
+@Component
 public final class Quota {
 
     // Long enough that a charge is never refused: it only counts a turn the fleet gave.
     private static final Duration ANY_WAIT = Duration.ofDays(365);
 
-    private final QuotaProperties properties;
+    private final Map<String, PartnerCenterProperties.Limit> limits;
     private final Portals portals;
     private final FleetState state;
     private final InMemoryFleetState standIn;
 
-    public Quota(QuotaProperties properties, Portals portals, FleetState state) {
-        this.properties = properties;
+    Quota(PartnerCenterProperties properties, Portals portals, FleetState state, MeterRegistry meters) {
+        this.limits = properties.quota();
         this.portals = portals;
         this.state = state;
         this.standIn = state.standIn();
+        describeTo(meters);
+    }
+
+    /** The operation's requests per minute, or 0 when it has no quota. */
+    private int requestsPerMinute(Operation operation) {
+        PartnerCenterProperties.Limit limit = limits.get(operation.instanceName());
+        return limit == null ? 0 : limit.requestsPerMinute();
     }
 
     /** One portal's token bucket of an operation's quota. */
@@ -61,7 +71,7 @@ public final class Quota {
      * (the quota used up) or, when portals share it, a 429 (the portal over its share).
      */
     public Mono<Void> acquire(Operation operation, String portal, Duration maxWait) {
-        int perMinute = properties.requestsPerMinute(operation);
+        int perMinute = requestsPerMinute(operation);
         if (perMinute <= 0) {
             return Mono.empty();
         }
@@ -102,13 +112,13 @@ public final class Quota {
      * Each portal's guarantee, {@code partner_center_portal_guaranteed_per_minute{portal,operation}}, for every
      * operation with a quota while portals share it: what the dashboard sets each portal's use against.
      */
-    public void describeTo(MeterRegistry meters) {
+    private void describeTo(MeterRegistry meters) {
         if (!portals.shared()) {
             return;
         }
         Map<String, Integer> shares = portals.shares();
         for (Operation operation : Operation.values()) {
-            int perMinute = properties.requestsPerMinute(operation);
+            int perMinute = requestsPerMinute(operation);
             for (String portal : perMinute > 0 ? shares.keySet() : Set.<String>of()) {
                 Gauge.builder(
                                 "partner.center.portal.guaranteed.per.minute",

@@ -1,13 +1,16 @@
 package com.contoso.partnercenter.bff.partnercenter.throttle;
 
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
@@ -20,6 +23,7 @@ import reactor.core.publisher.Mono;
  * validation codes, which are the partner's). Scopes come from {@code partner-center.throttle.scope.<operation>};
  * the gates themselves live in a {@link GateStore}, this replica's or the fleet's.
  */
+@Component
 public final class ThrottleGates {
 
     // A retry that waited for its own 429's Retry-After comes back on a timer, not on this clock: they may differ
@@ -31,8 +35,13 @@ public final class ThrottleGates {
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public ThrottleGates(Map<Operation, ThrottleScope> scopes, GateStore store, MeterRegistry meters, Clock clock) {
-        this.scopes = scopes;
+    ThrottleGates(PartnerCenterProperties properties, GateStore store, MeterRegistry meters, Clock clock) {
+        this.scopes = new EnumMap<>(Operation.class);
+        for (Operation operation : Operation.values()) {
+            scopes.put(
+                    operation,
+                    properties.throttle().scope().getOrDefault(operation.instanceName(), ThrottleScope.CUSTOMER));
+        }
         this.store = store;
         this.meters = meters;
         this.clock = clock;

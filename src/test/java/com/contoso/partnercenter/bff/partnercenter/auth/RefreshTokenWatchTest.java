@@ -10,14 +10,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.contoso.partnercenter.bff.Fixture;
 import com.contoso.partnercenter.bff.TestClock;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -49,29 +51,18 @@ class RefreshTokenWatchTest {
     EntraIdTokens tokens;
 
     RefreshTokenWatch watch(Duration keepAlive, Duration lifetime) {
-        var auth = new AuthProperties(
-                "tenant",
-                "client",
-                "secret",
-                "configured-refresh-token",
-                URI.create(entra.baseUrl() + TOKEN_PATH),
-                "https://api.partnercenter.microsoft.com/.default",
-                Duration.ofSeconds(5),
-                keepAlive,
-                lifetime);
+        PartnerCenterProperties settings = Fixture.settings(
+                "auth.refresh-token=configured-refresh-token",
+                "auth.token-uri=" + entra.baseUrl() + TOKEN_PATH,
+                "auth.timeout=5s",
+                "auth.keep-alive=" + keepAlive.toMillis() + "ms",
+                "auth.refresh-token-lifetime=" + lifetime.toMillis() + "ms",
+                "fleet.failover-wait=0s");
         var state = new InMemoryFleetState("refresh-token-watch-test:", clock);
-        store = new TokenStore(
-                state,
-                TokenCipher.ofThisReplica(),
-                EntraIdTokens.registrations(auth),
-                JsonMapper.shared(),
-                clock,
-                Duration.ofSeconds(12),
-                Duration.ZERO);
+        store = new TokenStore(state, TokenCipher.ofThisReplica(), settings, JsonMapper.shared(), clock);
         var consent = new ConsentState(state, meters, clock);
-        tokens = new EntraIdTokens(
-                auth, WebClient.builder().build(), EntraIdTokens.registrations(auth), store, consent, clock);
-        return new RefreshTokenWatch(tokens, consent, auth, meters, clock);
+        tokens = new EntraIdTokens(settings, WebClient.builder(), store, consent, clock);
+        return new RefreshTokenWatch(tokens, consent, settings, meters, clock);
     }
 
     static void rotates() {
@@ -221,9 +212,9 @@ class RefreshTokenWatchTest {
                 .attribute(EntraIdTokens.OPERATION_ATTRIBUTE, Operation.VALIDATION_STATUS)
                 .exchangeToMono(response -> Mono.just(response.statusCode().value()))
                 .toFuture();
-        while (entra.findAll(getRequestedFor(urlPathEqualTo("/refuses-slowly"))).isEmpty()) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !entra.findAll(getRequestedFor(urlPathEqualTo("/refuses-slowly")))
+                        .isEmpty());
         clock.advance(Duration.ofMinutes(1)); // past the refresh token's issue time, which Spring takes from the system
         tokens.keepAlive(Duration.ZERO).block(); // renews while the old token's call is out
         assertThat(refused.get(5, TimeUnit.SECONDS)).isEqualTo(401);

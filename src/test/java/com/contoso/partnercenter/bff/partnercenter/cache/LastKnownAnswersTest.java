@@ -3,8 +3,10 @@ package com.contoso.partnercenter.bff.partnercenter.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.contoso.partnercenter.bff.Fixture;
 import com.contoso.partnercenter.bff.TestClock;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.InMemoryFleetState;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
@@ -34,13 +36,16 @@ class LastKnownAnswersTest {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     ResponseCache cache(Duration staleIfError, long lastKnownMaxSize) {
-        var properties = new CacheProperties(Duration.ofSeconds(30), 1000, staleIfError, lastKnownMaxSize);
+        PartnerCenterProperties settings = Fixture.settings(
+                "deadline=5s",
+                "cache.ttl=30s",
+                "cache.max-size=1000",
+                "cache.stale-if-error=" + staleIfError.toMillis() + "ms",
+                "cache.last-known-max-size=" + lastKnownMaxSize);
         var alone = new InMemoryFleetState("test:", clock);
+        var shared = new SharedAnswers(alone, JsonMapper.shared(), settings, clock);
         return new ResponseCache(
-                properties,
-                new SharedAnswers(alone, JsonMapper.shared(), Duration.ofSeconds(5), staleIfError, clock),
-                meters,
-                clock);
+                settings, shared, new LastKnownAnswers(settings, shared, meters, clock), meters, clock);
     }
 
     static Answered ask(ResponseCache cache, String customer, Mono<String> partnerCenter) {

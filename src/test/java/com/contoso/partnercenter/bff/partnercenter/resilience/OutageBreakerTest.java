@@ -2,8 +2,8 @@ package com.contoso.partnercenter.bff.partnercenter.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
-import com.contoso.partnercenter.bff.partnercenter.failure.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -48,9 +48,7 @@ class OutageBreakerTest {
     }
 
     void call(String customer, Mono<String> answer) {
-        breaker.protect(STATUS, customer, "0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a", answer)
-                .onErrorComplete()
-                .block();
+        breaker.protect(STATUS, customer, answer).onErrorComplete().block();
     }
 
     static Mono<String> outage() {
@@ -120,7 +118,7 @@ class OutageBreakerTest {
     void anOpenCircuitRefusesAtOnceSayingTheSameWaitInItsDetailAndItsRetryAfter() {
         circuitBreaker.transitionToOpenState();
 
-        PartnerCenterException refused = breaker.protect(STATUS, "c", "id", fine())
+        PartnerCenterException refused = breaker.protect(STATUS, "c", fine())
                 .map(answer -> (PartnerCenterException) null)
                 .onErrorResume(PartnerCenterException.class, Mono::just)
                 .block();

@@ -1,0 +1,36 @@
+/**
+ * The Partner Center module: everything between a portal's question and Microsoft Partner Center. Its front door is
+ * this package; the rest is its own.
+ *
+ * <pre>
+ *  web, validation, qualification, eligibility          plain blocking code, on virtual threads
+ *                 │
+ *                 ▼
+ *  ┌─ partnercenter (the front door) ─────────────────────────────────────────────────────────────┐
+ *  │ PartnerCenter       the five operations; blocks once, here, and nowhere else on the way     │
+ *  │ Answer, ValidationCode, CustomerQualification, ValidationStatus, QualificationUpdate,       │
+ *  │ CreatedQualification, IdempotencyKey            what goes in and comes out                   │
+ *  │ PartnerCenterException, IdempotencyConflict     how it fails: already what a portal is told  │
+ *  │ PartnerCenterProperties, Portals                the service's settings (partner-center.*)    │
+ *  ├──────────────────────────────────────────────────────────────────────────────────────────────┤
+ *  │ PartnerCenterClient (Reactor and the WebClient)      IdempotentUpdates (Idempotency-Key)    │
+ *  │      │                                                     │                                │
+ *  │      ├─ cache       fresh answers, one call per question, last-known answers (stale-if-error) │
+ *  │      ├─ resilience  deadline ( retry ( gate ( quota ( bulkhead ( breaker ( time limit )))))) │
+ *  │      ├─ throttle    throttle gates, the partner's quota and the portals' shares of it        │
+ *  │      ├─ auth        Entra ID tokens, the refresh-token chain, the consent, its expiry        │
+ *  │      ├─ failure     the failure table (FailureKind): status, retry, breaker, gate            │
+ *  │      └─ upstream    operations, Partner Center's error bodies, the deadline, calls in flight │
+ *  │ fleet  FleetState: the state of every store above, in this replica's memory or in Redis     │
+ *  └──────────────────────────────────────────────────────────────────────────────────────────────┘
+ *                 │
+ *                 ▼
+ *  Partner Center, Microsoft Entra ID, Redis (fleet mode)
+ * </pre>
+ *
+ * <p>A request's context (its correlation id, portal and trace) crosses into the Reactor code behind the door by
+ * Micrometer's context propagation ({@code spring.reactor.context-propagation=auto}), not by hand. Every collaborator
+ * is a bean and takes the one {@link java.time.Clock}. Other modules use the types of this package only; Spring
+ * Modulith's {@code ApplicationModules.verify()} (ModuleBoundariesTest) fails the build when one reaches further in.
+ */
+package com.contoso.partnercenter.bff.partnercenter;
