@@ -32,7 +32,7 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAnyPackage("reactor..")
             .because("a request is plain blocking code on virtual threads up to PartnerCenter, the module's front door,"
-                    + " which blocks once; the request's context crosses into Reactor by context propagation");
+                    + " which blocks once; the request's context crosses into Reactor there, once");
 
     @ArchTest
     static final ArchRule theClientNeverDependsOnWebCode = noClasses()

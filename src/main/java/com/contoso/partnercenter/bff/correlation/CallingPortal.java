@@ -4,8 +4,8 @@ import org.slf4j.MDC;
 
 /**
  * The portal a request comes from, where the work of the request runs: in the logging MDC on the request's thread,
- * so every log line names it, and, through Micrometer's context propagation ({@link Accessor}), on whichever thread
- * its Partner Center calls run (a batch's tasks, a wait for another replica's answer).
+ * so every log line names it, and, through Micrometer's context propagation ({@link Accessor}), in a batch's tasks
+ * and in the Partner Center module's Reactor pipeline (its {@code RequestContext}).
  */
 public final class CallingPortal {
 

@@ -6,9 +6,9 @@ import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
 
 /**
- * A request's context (its correlation id and portal, and its trace) goes with whatever it hands to another thread:
- * into Partner Center's calls through Reactor ({@code spring.reactor.context-propagation=auto}), and into the tasks of
- * Boot's task executor, which this decorates.
+ * A request's context (its correlation id and portal) goes with the tasks it hands to Boot's task executor (a
+ * batch's customers), which this decorates; into Partner Center's Reactor pipeline it goes as the module's {@code
+ * RequestContext} says.
  */
 @Configuration(proxyBeanMethods = false)
 class ContextPropagationConfiguration {

@@ -9,8 +9,8 @@ import org.slf4j.MDC;
 /**
  * The id that ties a portal's request to our log lines and to Partner Center's {@code MS-CorrelationId}. It lives in
  * the logging MDC of the thread that serves the request, so every log line carries it; Micrometer's context
- * propagation ({@link Accessor}, {@code spring.reactor.context-propagation=auto}) carries it from there to
- * whichever thread a Partner Center call or a batch's task runs on.
+ * propagation ({@link Accessor}) carries it from there into a batch's tasks and, as the module's {@code
+ * RequestContext} says, into the Partner Center module's Reactor pipeline.
  */
 public final class CorrelationId {
 

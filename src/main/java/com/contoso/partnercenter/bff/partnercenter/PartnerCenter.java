@@ -97,6 +97,8 @@ public class PartnerCenter {
                         var withStatus = context.put(CacheStatus.class, status);
                         return due == null ? withStatus : new Deadline(due).within(withStatus);
                     })
+                    // The request's correlation id and portal, for the pipeline's threads (RequestContext).
+                    .contextCapture()
                     .block();
         } catch (PartnerCenterException failure) {
             throw failure.answeredAs(status.headerValue());

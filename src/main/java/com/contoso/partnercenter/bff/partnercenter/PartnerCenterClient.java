@@ -1,6 +1,5 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
-import com.contoso.partnercenter.bff.correlation.CallingPortal;
 import com.contoso.partnercenter.bff.correlation.CorrelationId;
 import com.contoso.partnercenter.bff.partnercenter.auth.EntraIdTokens;
 import com.contoso.partnercenter.bff.partnercenter.cache.CacheStatus;
@@ -8,6 +7,7 @@ import com.contoso.partnercenter.bff.partnercenter.cache.ResponseCache;
 import com.contoso.partnercenter.bff.partnercenter.resilience.UpstreamResilience;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Connectors;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.partnercenter.upstream.RequestContext;
 import com.contoso.partnercenter.bff.partnercenter.upstream.RetryAfter;
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -226,7 +226,7 @@ class PartnerCenterClient {
      */
     private <T> Mono<T> counted(Operation operation, Mono<T> question) {
         return Mono.deferContextual(context -> {
-            String portal = CallingPortal.current();
+            String portal = RequestContext.portal(context);
             CacheStatus status = context.getOrDefault(CacheStatus.class, null);
             return question.doOnSuccess(
                             answer -> count(portal, operation, status == null ? "partner-center" : status.outcome()))
@@ -272,8 +272,8 @@ class PartnerCenterClient {
             Function<UriBuilder, URI> uri,
             Object body,
             Reader<T> reader) {
-        return Mono.defer(() -> {
-            String correlationId = CorrelationId.current();
+        return Mono.deferContextual(context -> {
+            String correlationId = RequestContext.correlationId(context);
             WebClient.RequestBodySpec request = webClient
                     .method(method)
                     .uri(uri)

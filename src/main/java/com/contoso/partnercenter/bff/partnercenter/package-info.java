@@ -28,8 +28,9 @@
  *  Partner Center, Microsoft Entra ID, Redis (fleet mode)
  * </pre>
  *
- * <p>A request's context (its correlation id, portal and trace) crosses into the Reactor code behind the door by
- * Micrometer's context propagation ({@code spring.reactor.context-propagation=auto}), not by hand. Every collaborator
+ * <p>A request's context (its correlation id and portal) crosses into the Reactor code behind the door once: the
+ * door captures it into the Reactor context, and {@code upstream.RequestContext} reads and restores it there, for
+ * the few lines logged on Reactor's threads. Every collaborator
  * is a bean and takes the one {@link java.time.Clock}. Other modules use the types of this package only; Spring
  * Modulith's {@code ApplicationModules.verify()} (ModuleBoundariesTest) fails the build when one reaches further in.
  */

@@ -151,10 +151,13 @@ public final class ConsentState {
                     return Mono.just(true);
                 })
                 .filter(Boolean::booleanValue)
-                .doOnNext(first -> line.run())
-                .flatMap(first -> state.publish(channel, message).onErrorResume(e -> Mono.empty()))
                 // The line names the request that saw it (its failure's line has the same id), whichever thread the
-                // write answers on: context propagation restores it there.
+                // write answers on: contextCapture takes it from this thread, handle restores it around the line.
+                .handle((first, sink) -> {
+                    line.run();
+                    sink.next(first);
+                })
+                .flatMap(first -> state.publish(channel, message).onErrorResume(e -> Mono.empty()))
                 .contextCapture()
                 .subscribe();
     }

@@ -139,24 +139,26 @@ final class LastKnownAnswers {
                 // The caller's rule is for stale answers; a fresh one only crowded out of the cache is just an answer.
                 .filter(kept -> kept.expiresAt().isAfter(clock.instant()) || acceptsValue(acceptable, kept))
                 .switchIfEmpty(Mono.error(failure))
-                .doOnNext(kept -> {
+                // handle, not doOnNext: it restores the request's correlation id and portal for the line it may write.
+                .handle((kept, sink) -> {
                     Instant now = clock.instant();
                     if (kept.expiresAt().isAfter(now)) {
                         // Still fresh, only crowded out of the fresh answers: a hit, not a stale answer.
                         status.hit();
                         status.freshUntil(kept.expiresAt());
-                        return;
+                    } else {
+                        status.stale(kept.expiresAt().minus(ttl), kept.expiresAt(), now);
+                        meters.counter(METER, "operation", key.operation().instanceName())
+                                .increment();
+                        if (answering.put(key.operation(), now) == null) {
+                            log.warn(
+                                    "Partner Center cannot answer {} ({}): answering last-known answers up to {} old",
+                                    key.operation().instanceName(),
+                                    failure.type(),
+                                    staleIfError);
+                        }
                     }
-                    status.stale(kept.expiresAt().minus(ttl), kept.expiresAt(), now);
-                    meters.counter(METER, "operation", key.operation().instanceName())
-                            .increment();
-                    if (answering.put(key.operation(), now) == null) {
-                        log.warn(
-                                "Partner Center cannot answer {} ({}): answering last-known answers up to {} old",
-                                key.operation().instanceName(),
-                                failure.type(),
-                                staleIfError);
-                    }
+                    sink.next(kept);
                 }));
     }
 

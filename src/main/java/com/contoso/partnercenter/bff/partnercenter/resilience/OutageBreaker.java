@@ -3,6 +3,7 @@ package com.contoso.partnercenter.bff.partnercenter.resilience;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.failure.FailureKind;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.partnercenter.upstream.RequestContext;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
@@ -71,10 +72,10 @@ final class OutageBreaker {
 
     /**
      * The attempt, if the circuit lets it through; otherwise a 503 {@code circuit-open} at once. The breaker's
-     * own log lines (its transitions) carry the call's correlation id, which context propagation restores.
+     * own log lines (its transitions) carry the call's correlation id.
      */
     <T> Mono<T> protect(Operation operation, String key, Mono<T> attempt) {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
             if (!breaker.tryAcquirePermission()) {
                 return Mono.error(PartnerCenterException.circuitOpen(operation, timeLeftOpen()));
             }
@@ -82,12 +83,12 @@ final class OutageBreaker {
             var settled = new AtomicBoolean();
             return attempt.doOnSuccess(value -> {
                         if (settled.compareAndSet(false, true)) {
-                            succeeded(started);
+                            RequestContext.inScope(context, () -> succeeded(started));
                         }
                     })
                     .doOnError(failure -> {
                         if (settled.compareAndSet(false, true)) {
-                            failed(key, started, failure);
+                            RequestContext.inScope(context, () -> failed(key, started, failure));
                         }
                     })
                     .doOnCancel(() -> {

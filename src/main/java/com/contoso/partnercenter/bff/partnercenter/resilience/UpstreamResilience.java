@@ -1,6 +1,5 @@
 package com.contoso.partnercenter.bff.partnercenter.resilience;
 
-import com.contoso.partnercenter.bff.correlation.CallingPortal;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.auth.ConsentState;
@@ -9,6 +8,7 @@ import com.contoso.partnercenter.bff.partnercenter.throttle.Quota;
 import com.contoso.partnercenter.bff.partnercenter.throttle.ThrottleGates;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Deadline;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Operation;
+import com.contoso.partnercenter.bff.partnercenter.upstream.RequestContext;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -105,7 +105,7 @@ public class UpstreamResilience {
         // A customer's failures count once in the breaker's window; each call of the partner's codes is its own.
         String breakerKey = operation.perCustomer() ? customerId.toLowerCase(Locale.ROOT) : requestId;
         return Mono.deferContextual(context -> {
-            String portal = CallingPortal.current();
+            String portal = RequestContext.portal(context);
             // A request that waited (for another replica's answer) has only what is left of its deadline.
             Instant deadlineAt = Deadline.in(context, clock.instant().plus(deadline));
             var attempts = new AtomicInteger();
@@ -134,11 +134,11 @@ public class UpstreamResilience {
                         // Once per attempt: doOnSuccess fires for a value and for an empty answer alike.
                         .doOnSuccess(value -> {
                             countAttempt(operation, null);
-                            consentSeen(operation, null);
+                            RequestContext.inScope(context, () -> consentSeen(operation, null));
                         })
                         .doOnError(e -> {
                             countAttempt(operation, e);
-                            consentSeen(operation, e);
+                            RequestContext.inScope(context, () -> consentSeen(operation, e));
                         });
                 return turn.then(p.breaker
                                 .protect(operation, breakerKey, limited)
@@ -155,7 +155,8 @@ public class UpstreamResilience {
                     .timeout(
                             Deadline.left(clock, deadlineAt),
                             Mono.error(() -> PartnerCenterException.deadlineExceeded(operation, deadline)))
-                    .doOnError(e -> logFailure(operation, customerId, e, attempts.get()));
+                    .doOnError(e -> RequestContext.inScope(
+                            context, () -> logFailure(operation, customerId, e, attempts.get())));
         });
     }
 
