@@ -48,7 +48,8 @@ class GeneratedClientTest extends EndToEndTest {
                 3600);
         client = new ApiClient();
         // openapi-generator's Java oneOf picks the side that deserializes without checking required members, so
-        // a batch item matches both sides unless unknown members fail: the README tells Java portals so.
+        // a batch item matches both sides unless unknown members fail: the portal developers' guide tells Java portals
+        // so.
         client.setObjectMapper(ApiClient.createDefaultObjectMapper()
                 .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true));
         client.updateBaseUri("http://127.0.0.1:" + port);

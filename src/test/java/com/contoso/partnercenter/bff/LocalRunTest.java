@@ -126,7 +126,7 @@ class LocalRunTest {
         });
     }
 
-    /** The README's outage switch: what a portal developer uses to watch last-known answers in the local run. */
+    /** The outage switch of the README's tour: what a portal developer uses to watch last-known answers in the local run. */
     @Test
     void theSimulatorsOutageSwitchFailsEveryCallUntilItIsSwitchedBack() throws Exception {
         String token = tokenByTheReadyLinesCommand(tokenUrl);

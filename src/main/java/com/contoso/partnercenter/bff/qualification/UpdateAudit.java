@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * #LOGGER} per {@code POST …/qualifications} that got past authentication, whatever its outcome, written once
  * the answer is: which portal and which person asked what for whom, what came of it, and the ids that find it
  * in Partner Center and in the service's logs. Never a token, a secret or a request body beyond the
- * qualification asked. An operator routes the logger to its own appender (README).
+ * qualification asked. An operator routes the logger to its own appender (docs/operators.md).
  */
 public class UpdateAudit extends OncePerRequestFilter {
 

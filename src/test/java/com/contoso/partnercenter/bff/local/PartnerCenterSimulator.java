@@ -20,8 +20,8 @@ import java.util.List;
 
 /**
  * Partner Center as the local run meets it: WireMock answering the five operations with the bodies of the
- * seed documents and of what we learned of the real API, one customer id per scenario. The README lists
- * them. Any other customer id has no account status, no qualifications and the qualification "none". A
+ * seed documents and of what we learned of the real API, one customer id per scenario. The portal developers'
+ * guide lists them. Any other customer id has no account status, no qualifications and the qualification "none". A
  * qualification POSTed for a customer is in its list afterwards.
  */
 public final class PartnerCenterSimulator {

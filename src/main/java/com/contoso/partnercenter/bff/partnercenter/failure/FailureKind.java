@@ -21,8 +21,8 @@ import org.springframework.http.HttpStatus;
 /**
  * The one rule for every way a Partner Center call can fail: what the portal is told (status, problem type,
  * title, whether it may send the request again), whether the service itself tries again, whether the failure
- * counts towards the operation's circuit breaker, and whether it closes a throttle gate. The README's failure
- * table is this table.
+ * counts towards the operation's circuit breaker, and whether it closes a throttle gate. The failure table of
+ * the portal developers' guide is this table.
  *
  * <p>The rule that joins the columns: the portal is told {@code retryable} exactly when the service would
  * retry the failure itself, deadline permitting. A {@linkplain #isFinal final} failure is one the service

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's failure table is {@link FailureKind}'s: one row per kind, each column what the code reads. A
+ * The failure table of the portal developers' guide is {@link FailureKind}'s: one row per kind, each column what the code reads. A
  * change to either without the other fails here.
  */
 class FailureTableTest {
@@ -21,8 +21,8 @@ class FailureTableTest {
     static final String END = "<!-- /failure-table -->";
 
     @Test
-    void theReadmeShowsTheTableTheCodeReads() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void theGuideShowsTheTableTheCodeReads() throws IOException {
+        String readme = Files.readString(Path.of("docs/portal-developers.md"));
         assertThat(readme).contains(START, END);
         List<String> rows = readme.substring(readme.indexOf(START), readme.indexOf(END))
                 .lines()
