@@ -11,14 +11,14 @@ import org.springframework.validation.annotation.Validated;
 /**
  * An OAuth2 security scheme in the OpenAPI document, so Swagger UI's Authorize dialog can get a token itself.
  * Unset, the document offers the bearer scheme only (paste a token). The client id (and, in the local run
- * only, the secret) that prefill the dialog are springdoc's own {@code springdoc.swagger-ui.oauth.*}.
+ * only, the secret) that prefill the dialog are springdoc's own springdoc.swagger-ui.oauth.*.
  *
- * @param tokenUrl the token endpoint, e.g. {@code https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token};
+ * @param tokenUrl the token endpoint, e.g. https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token;
  *     with it alone the scheme offers the client credentials flow.
  * @param authorizationUrl the authorization endpoint, e.g.
- *     {@code https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize}; with it the scheme offers the
+ *     https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize; with it the scheme offers the
  *     authorization code flow instead (use it with PKCE and no secret).
- * @param scopes the scopes the dialog offers, e.g. {@code api://partner-center-bff/.default}.
+ * @param scopes the scopes the dialog offers, e.g. api://partner-center-bff/.default.
  */
 @Validated
 @ConfigurationProperties("partner-center-bff.swagger-ui.oauth2")

@@ -19,28 +19,29 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Every setting of the service, {@code partner-center.*}: one tree of records, validated by Bean Validation when the
+ * Every setting of the service, partner-center.*: one tree of records, validated by Bean Validation when the
  * service starts (a rule over several fields is a constraint of its own, in {@link SettingsConstraints}), so a
  * start with a setting it cannot work with stops with a report naming the property. The defaults point at the real
- * Partner Center and Entra ID; only the credentials have to be supplied.
+ * Partner Center and Entra ID; only the credentials have to be supplied. The {@code @param} texts are what an IDE
+ * shows for each property (the build's configuration metadata), so they are plain text, without javadoc tags;
+ * docs/configuration.md is the operators' reference, kept in step by ConfigurationReferenceTest.
  *
  * @param baseUrl Partner Center's REST base URL.
- * @param applicationName sent as {@code MS-PartnerCenter-Application} so Microsoft can tell our calls apart.
- * @param locale sent as {@code X-Locale}.
+ * @param applicationName sent as MS-PartnerCenter-Application so Microsoft can tell our calls apart.
+ * @param locale sent as X-Locale.
  * @param deadline the longest one inbound request may wait for Partner Center, token included.
  * @param auth Microsoft Entra ID credentials of the partner's application.
  * @param cache Partner Center's GET answers kept per customer, and the last-known ones for an outage.
  * @param throttle how a 429 holds back the calls after it.
- * @param quota per operation ({@code validation-codes}, {@code qualifications}, {@code qualification-sync},
- *     {@code qualification-update}, {@code validation-status}), the requests per minute the partner may send
- *     Partner Center, counted across all replicas in fleet mode: {@code
- *     partner-center.quota.validation-status.requests-per-minute=300}. None by default.
- * @param fleet fleet mode: what every replica shares in Redis ({@code spring.data.redis.*}).
+ * @param quota per operation (validation-codes, qualifications, qualification-sync,
+ *     qualification-update, validation-status), the requests per minute the partner may send
+ *     Partner Center, counted across all replicas in fleet mode: partner-center.quota.validation-status.requests-per-minute=300. None by default.
+ * @param fleet fleet mode: what every replica shares in Redis (spring.data.redis.*).
  * @param batch how a batch of eligibility questions fans out to Partner Center.
  * @param eligibility how purchase eligibility is decided when Partner Center cannot answer.
  * @param portals the portals a partner runs against the service, by name (lower-case letters, digits and dashes):
  *     their tokens' client ids and their shares of the partner's quota. Every other client id is the portal
- *     {@code other}, share 1.
+ *     other, share 1.
  */
 @Validated
 @ConfigurationProperties("partner-center")
@@ -70,8 +71,7 @@ public record PartnerCenterProperties(
      * @param clientSecret the application's client secret.
      * @param refreshToken the App+User refresh token obtained once by consent; rotated tokens replace it in memory
      *     (and, in fleet mode, in Redis).
-     * @param tokenUri the token endpoint; defaults to {@code
-     *     https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token}.
+     * @param tokenUri the token endpoint; defaults to https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token.
      * @param scope the scope requested for both grants.
      * @param timeout how long one token request may take before it fails with a 502.
      * @param keepAlive the longest the refresh token goes unredeemed: a quiet service redeems it this often, so it
@@ -116,10 +116,10 @@ public record PartnerCenterProperties(
     /**
      * GET answers kept per customer for a short while; concurrent identical requests share one upstream call.
      *
-     * @param ttl how long an answer is reused; {@code 0} turns caching off.
+     * @param ttl how long an answer is reused; 0 turns caching off.
      * @param maxSize how many answers are kept at most.
      * @param staleIfError how old the last answer Partner Center gave may be to be answered when it cannot answer
-     *     (RFC 5861); {@code 0} turns last-known answers off. Only with the cache on.
+     *     (RFC 5861); 0 turns last-known answers off. Only with the cache on.
      * @param lastKnownMaxSize how many last-known answers this replica keeps in memory at most, apart from the fresh
      *     ones: measured 450 to 560 bytes each (a validation status, a one-item qualification list), so the default
      *     50 000 take some 25 MB of the chart's 768 MiB.
@@ -136,11 +136,11 @@ public record PartnerCenterProperties(
             @DefaultValue("50000") @Min(1) long lastKnownMaxSize) {}
 
     /**
-     * Throttle gates: a 429 closes its scope's gate for its {@code Retry-After}, and calls in the scope are
+     * Throttle gates: a 429 closes its scope's gate for its Retry-After, and calls in the scope are
      * answered 503 at once, without asking Partner Center, until it opens.
      *
-     * @param scope per operation: {@code customer} (a 429 holds back that customer's calls of the operation; the
-     *     default) or {@code partner} (all its calls). The validation codes are the partner's, so their gate is
+     * @param scope per operation: customer (a 429 holds back that customer's calls of the operation; the
+     *     default) or partner (all its calls). The validation codes are the partner's, so their gate is
      *     always the partner's.
      */
     public record Throttle(@DefaultValue Map<@SettingsConstraints.OperationName String, ThrottleScope> scope) {}
@@ -151,7 +151,7 @@ public record PartnerCenterProperties(
             int requestsPerMinute) {}
 
     /**
-     * Fleet mode: what every replica shares in Redis ({@code spring.data.redis.*}).
+     * Fleet mode: what every replica shares in Redis (spring.data.redis.*).
      *
      * @param tokenKey base64 of 32 random bytes: the AES-256-GCM key the refresh token and the access tokens are
      *     stored with in Redis. Required in fleet mode; the same on every replica.
@@ -208,7 +208,7 @@ public record PartnerCenterProperties(
     /**
      * A portal of the partner's.
      *
-     * @param clientIds the client ids ({@code azp}, {@code appid} or {@code client_id}) of the portal's tokens.
+     * @param clientIds the client ids (azp, appid or client_id) of the portal's tokens.
      * @param share the portal's weight in the partner's quota, 1 to 1000.
      */
     public record Portal(
