@@ -85,7 +85,10 @@ class FailureLogTest extends EndToEndTest {
                     .as("the line of %s", request)
                     .filteredOn(line -> line.contains(request.correlationId()))
                     .singleElement()
-                    .satisfies(line -> assertThat(line).contains(request.customer(), "failed: "));
+                    .satisfies(line -> assertThat(line).contains(request.customer(), "failed: "))
+                    // Written on a Reactor thread, the line has the request's whole context: its trace and portal.
+                    .satisfies(
+                            line -> assertThat(line).containsPattern(request.correlationId() + ",[0-9a-f]{32},other]"));
         }
         assertThat(lines).noneMatch(line -> line.contains(fine.correlationId()));
         assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception in"));

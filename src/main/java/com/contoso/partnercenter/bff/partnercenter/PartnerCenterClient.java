@@ -298,7 +298,7 @@ class PartnerCenterClient {
                 .map(PartnerCenterClient::withoutByteOrderMark)
                 .defaultIfEmpty("");
         if (response.statusCode().is2xxSuccessful()) {
-            return body.mapNotNull(text -> reader.read(operation, parse(operation, text)));
+            return body.flatMap(text -> Mono.justOrEmpty(reader.read(operation, parse(operation, text))));
         }
         Duration retryAfter =
                 RetryAfter.parse(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER), clock);

@@ -147,7 +147,7 @@ public final class ResponseCache {
                             failure -> lastKnown != null && failure instanceof PartnerCenterException,
                             failure -> lastKnown.instead(
                                     key, (PartnerCenterException) failure, type, staleAcceptable, status))
-                    .mapNotNull(kept -> (T) kept.value());
+                    .flatMap(kept -> Mono.justOrEmpty((T) kept.value()));
         });
     }
 

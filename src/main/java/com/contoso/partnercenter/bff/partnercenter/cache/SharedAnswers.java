@@ -170,7 +170,7 @@ public final class SharedAnswers {
             return Mono.empty();
         }
         return state.get(lastKnownKey(customerId, key))
-                .mapNotNull(kept -> parse(kept, type, Source.FLEET, false))
+                .flatMap(kept -> Mono.justOrEmpty(parse(kept, type, Source.FLEET, false)))
                 .filter(answer ->
                         answer.expiresAt().minus(ttl).plus(staleIfError).isAfter(clock.instant()));
     }
@@ -202,7 +202,8 @@ public final class SharedAnswers {
     }
 
     private <T> Mono<Answer> shared(Question<T> question, Source source) {
-        return state.get(question.answerKey()).mapNotNull(kept -> parse(kept, question.type(), source, true));
+        return state.get(question.answerKey())
+                .flatMap(kept -> Mono.justOrEmpty(parse(kept, question.type(), source, true)));
     }
 
     /**

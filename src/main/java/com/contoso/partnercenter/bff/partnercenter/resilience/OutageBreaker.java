@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * One operation's circuit breaker, opened by an outage of Partner Center and never by one customer's failures.
@@ -76,19 +77,21 @@ final class OutageBreaker {
      */
     <T> Mono<T> protect(Operation operation, String key, Mono<T> attempt) {
         return Mono.deferContextual(context -> {
-            if (!breaker.tryAcquirePermission()) {
+            var permitted = new AtomicBoolean();
+            mayMove(context, false, () -> permitted.set(breaker.tryAcquirePermission()));
+            if (!permitted.get()) {
                 return Mono.error(PartnerCenterException.circuitOpen(operation, timeLeftOpen()));
             }
             long started = breaker.getCurrentTimestamp();
             var settled = new AtomicBoolean();
             return attempt.doOnSuccess(value -> {
                         if (settled.compareAndSet(false, true)) {
-                            RequestContext.inScope(context, () -> succeeded(started));
+                            mayMove(context, false, () -> succeeded(started));
                         }
                     })
                     .doOnError(failure -> {
                         if (settled.compareAndSet(false, true)) {
-                            RequestContext.inScope(context, () -> failed(key, started, failure));
+                            mayMove(context, true, () -> failed(key, started, failure));
                         }
                     })
                     .doOnCancel(() -> {
@@ -97,6 +100,20 @@ final class OutageBreaker {
                         }
                     });
         });
+    }
+
+    /**
+     * The breaker's transitions are logged by its event consumer, on the thread of the call that caused them: the
+     * call's context is restored there whenever the action may move the breaker. A closed breaker moves only on a
+     * failure (or on a slow call, were slow calls configured; they are not), so the restoring, which every call
+     * would pay, is skipped for a success or a permission while it is closed.
+     */
+    private void mayMove(ContextView context, boolean failure, Runnable action) {
+        if (failure || breaker.getState() != CircuitBreaker.State.CLOSED) {
+            RequestContext.inScope(context, action);
+        } else {
+            action.run();
+        }
     }
 
     private void succeeded(long started) {

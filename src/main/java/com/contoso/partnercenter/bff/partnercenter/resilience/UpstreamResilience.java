@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Everything between one logical Partner Center call and its HTTP attempts, from Resilience4j instances
@@ -134,11 +135,11 @@ public class UpstreamResilience {
                         // Once per attempt: doOnSuccess fires for a value and for an empty answer alike.
                         .doOnSuccess(value -> {
                             countAttempt(operation, null);
-                            RequestContext.inScope(context, () -> consentSeen(operation, null));
+                            consentSeen(operation, null, context);
                         })
                         .doOnError(e -> {
                             countAttempt(operation, e);
-                            RequestContext.inScope(context, () -> consentSeen(operation, e));
+                            consentSeen(operation, e, context);
                         });
                 return turn.then(p.breaker
                                 .protect(operation, breakerKey, limited)
@@ -172,19 +173,22 @@ public class UpstreamResilience {
      * it (Entra ID's refusals are seen where the token is asked for); a 2xx, or a 400, 404, 409 or 412 (answers
      * about the request, given only once the token passed), that Partner Center accepted the token, so a renewed
      * consent is noticed on the first call that goes through. A 5xx or 429 may come from in front of the token
-     * check, and proves nothing.
+     * check, and proves nothing. The consent's lines name the call that saw it: its context is restored for them,
+     * only then, since this runs on every call.
      */
-    private void consentSeen(Operation operation, Throwable failure) {
+    private void consentSeen(Operation operation, Throwable failure, ContextView context) {
         if (operation.grant() != Operation.Grant.APP_USER) {
             return;
         }
         if (failure instanceof PartnerCenterException e && e.kind() == FailureKind.MFA_REQUIRED) {
-            consent.required(e.consentNeeded(), e.upstreamErrorCode(), operation.instanceName());
+            RequestContext.inScope(
+                    context,
+                    () -> consent.required(e.consentNeeded(), e.upstreamErrorCode(), operation.instanceName()));
         } else if (consent.current() != null
                 && (failure == null
                         || (failure instanceof PartnerCenterException e
                                 && ACCEPTED_TOKEN.contains(e.upstreamStatus())))) {
-            consent.acceptedByPartnerCenter(operation.instanceName());
+            RequestContext.inScope(context, () -> consent.acceptedByPartnerCenter(operation.instanceName()));
         }
     }
 

@@ -38,7 +38,7 @@ public final class GateStore {
                     });
                 }))
                 // Known here only while closed: an entry of the memory goes when its instant has passed.
-                .mapNotNull(GateStore::epochMillis);
+                .flatMap(value -> Mono.justOrEmpty(GateStore.epochMillis(value)));
     }
 
     private static Instant epochMillis(String value) {
