@@ -12,13 +12,13 @@ import com.contoso.partnercenter.bff.partnercenter.upstream.RetryAfter;
 import com.contoso.partnercenter.bff.partnercenter.upstream.UpstreamError;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.util.UriBuilder;
+import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -68,6 +68,7 @@ class PartnerCenterClient {
     private static final TypeReference<ValidationStatus> VALIDATION_STATUS = new TypeReference<>() {};
 
     private final WebClient webClient;
+    private final String customers;
     private final UpstreamResilience resilience;
     private final ResponseCache cache;
     private final JsonMapper json;
@@ -86,13 +87,14 @@ class PartnerCenterClient {
             Clock clock) {
         this.webClient = builder.clone()
                 .clientConnector(Connectors.connector(null))
-                .baseUrl(properties.baseUrl().toString())
                 .defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
                 .defaultHeader("MS-Contract-Version", "v1")
                 .defaultHeader("MS-PartnerCenter-Application", properties.applicationName())
                 .defaultHeader("X-Locale", properties.locale())
                 .filter(tokens.filter())
                 .build();
+        String base = properties.baseUrl().toString();
+        this.customers = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/customers/";
         this.resilience = resilience;
         this.cache = cache;
         this.json = json;
@@ -112,7 +114,7 @@ class PartnerCenterClient {
                                 Operation.VALIDATION_CODES,
                                 ALL_CUSTOMERS,
                                 HttpMethod.GET,
-                                uri -> uri.path("/v1/customers/all/validations").build(),
+                                customers(ALL_CUSTOMERS, "/validations", null, null),
                                 null,
                                 (operation, body) -> items(operation, body, ValidationCode.class))));
     }
@@ -135,7 +137,7 @@ class PartnerCenterClient {
                 Operation.QUALIFICATIONS,
                 customerId,
                 HttpMethod.GET,
-                uri -> uri.path("/v1/customers/{id}/qualifications").build(customerId),
+                customers(customerId, "/qualifications", null, null),
                 null,
                 (operation, body) -> items(operation, body, CustomerQualification.class));
     }
@@ -152,8 +154,7 @@ class PartnerCenterClient {
                                 Operation.QUALIFICATION_SYNC,
                                 customerId,
                                 HttpMethod.GET,
-                                uri -> uri.path("/v1/customers/{id}/qualification")
-                                        .build(customerId),
+                                customers(customerId, "/qualification", null, null),
                                 null,
                                 PartnerCenterClient::canonicalQualification)));
     }
@@ -170,14 +171,7 @@ class PartnerCenterClient {
                                 requestId,
                                 customerId,
                                 HttpMethod.POST,
-                                uri -> {
-                                    uri.path("/v1/customers/{id}/qualifications");
-                                    if (update.code() != null) {
-                                        uri.queryParam("code", "{code}");
-                                        return uri.build(customerId, update.code());
-                                    }
-                                    return uri.build(customerId);
-                                },
+                                customers(customerId, "/qualifications", "code", update.code()),
                                 update,
                                 (operation, body) -> read(operation, body, CustomerQualification.class))
                         .flatMap(created -> changed(customerId, update).thenReturn(created))
@@ -211,12 +205,21 @@ class PartnerCenterClient {
                                 Operation.VALIDATION_STATUS,
                                 customerId,
                                 HttpMethod.GET,
-                                uri -> uri.path("/v1/customers/{id}/validationStatus")
-                                        .queryParam("type", "{type}")
-                                        .build(customerId, ACCOUNT),
+                                customers(customerId, "/validationStatus", "type", ACCOUNT),
                                 null,
                                 (operation, body) -> read(operation, body, ValidationStatus.class)),
                         staleAcceptable));
+    }
+
+    /**
+     * {@code /v1/customers/{id}{resource}?{name}={value}} on Partner Center, the id and the value encoded as a
+     * template's variables are (every character but the unreserved ones). Put together here rather than by
+     * expanding a UriBuilder template, which took 4 % of a passed-through request (docs/performance.md).
+     */
+    private URI customers(String customerId, String resource, String name, String value) {
+        String path = customers + UriUtils.encode(customerId, StandardCharsets.UTF_8) + resource;
+        return URI.create(
+                value == null ? path : path + "?" + name + "=" + UriUtils.encode(value, StandardCharsets.UTF_8));
     }
 
     /**
@@ -254,12 +257,7 @@ class PartnerCenterClient {
     }
 
     private <T> Mono<T> call(
-            Operation operation,
-            String customerId,
-            HttpMethod method,
-            Function<UriBuilder, URI> uri,
-            Object body,
-            Reader<T> reader) {
+            Operation operation, String customerId, HttpMethod method, URI uri, Object body, Reader<T> reader) {
         return Mono.defer(() -> call(operation, CorrelationId.newId(), customerId, method, uri, body, reader));
     }
 
@@ -269,7 +267,7 @@ class PartnerCenterClient {
             String requestId,
             String customerId,
             HttpMethod method,
-            Function<UriBuilder, URI> uri,
+            URI uri,
             Object body,
             Reader<T> reader) {
         return Mono.deferContextual(context -> {

@@ -228,6 +228,27 @@ class PartnerCenterTest {
     }
 
     @Test
+    void aValidationCodeWithReservedCharactersReachesPartnerCenterAsItWasSent() {
+        String code = "a b&code=c+d/é?#%";
+        wireMock.stubFor(post(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/qualifications"))
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(
+                                "{\"qualification\": \"GovernmentCommunityCloud\", \"vettingStatus\": \"InReview\"}")));
+
+        partnerCenter.createQualification(
+                CUSTOMER, new QualificationUpdate("GovernmentCommunityCloud", code, null, null), null);
+
+        wireMock.verify(postRequestedFor(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/qualifications"))
+                .withQueryParam("code", equalTo(code)));
+        assertThat(wireMock.findAll(postRequestedFor(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/qualifications")))
+                        .get(0)
+                        .getUrl())
+                .endsWith("?code=a%20b%26code%3Dc%2Bd%2F%C3%A9%3F%23%25");
+    }
+
+    @Test
     void classicApiFaultKeepsItsStatusAndStringCode() {
         wireMock.stubFor(post(urlPathEqualTo("/v1/customers/" + CUSTOMER + "/qualifications"))
                 .willReturn(aResponse()
