@@ -13,6 +13,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -151,6 +158,39 @@ class InboundSecurityTest extends EndToEndTest {
                 .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
         assertThat(json(response).get("correlationId").asString()).isNotBlank();
         assertThat(json(response).get("instance").asString()).startsWith("/api/v1/gcc-validation-codes");
+    }
+
+    @Test
+    void aHeaderValueWithAControlCharacterIsRefusedByTheFirewall() {
+        // U+0085 (NEL), a control character Tomcat lets through as obs-text: the firewall's rule refuses it.
+        String token = EndToEnd.readerToken(issuer);
+        RawHttp.Answer refused = RawHttp.get(port, ELIGIBILITY, "Authorization", "Bearer " + token + "\u0085");
+        RawHttp.Answer accepted = RawHttp.get(port, ELIGIBILITY, "Authorization", "Bearer " + token + "\u00e9");
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        // An assigned character that is not a control passes the firewall; the token is then no token.
+        assertThat(accepted.status()).isEqualTo(401);
+    }
+
+    @Test
+    void aReactorPipelineOnARequestThreadIsNotGivenTheServletRequestBySpringSecurity() {
+        // What a request thread has while the module's pipeline is subscribed: the request and the authentication.
+        RequestContextHolder.setRequestAttributes(
+                new ServletRequestAttributes(new MockHttpServletRequest(), new MockHttpServletResponse()));
+        SecurityContextHolder.getContext()
+                .setAuthentication(new TestingAuthenticationToken("portal", null, "partner-center.read"));
+        try {
+            Boolean given = Mono.deferContextual(context ->
+                            Mono.just(context.hasKey("org.springframework.security.SECURITY_CONTEXT_ATTRIBUTES")))
+                    .block();
+            assertThat(given)
+                    .as("Spring Security's hook copied the request into the pipeline")
+                    .isFalse();
+        } finally {
+            RequestContextHolder.resetRequestAttributes();
+            SecurityContextHolder.clearContext();
+        }
     }
 
     @Test

@@ -2,11 +2,14 @@ package com.contoso.partnercenter.bff.config;
 
 import com.contoso.partnercenter.bff.startup.Misconfiguration;
 import com.contoso.partnercenter.bff.web.ProblemAuthenticationHandlers;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
@@ -23,6 +26,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpFirewall;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,6 +40,8 @@ class SecurityConfiguration {
 
     static final String READ = "partner-center.read";
     static final String WRITE = "partner-center.write";
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     @Bean
     @Order(1)
@@ -64,7 +70,11 @@ class SecurityConfiguration {
         }
         var problems = new ProblemAuthenticationHandlers(json);
         var authentication = new JwtAuthenticationConverter();
-        authentication.setJwtGrantedAuthoritiesConverter(SecurityConfiguration::permissions);
+        // A portal's token is the same Jwt for minutes (CachingJwtDecoder): its permissions are read from it once.
+        Cache<Jwt, Collection<GrantedAuthority>> permissions =
+                Caffeine.newBuilder().weakKeys().maximumSize(4096).build();
+        authentication.setJwtGrantedAuthoritiesConverter(
+                jwt -> permissions.get(jwt, SecurityConfiguration::permissions));
         return http.authorizeHttpRequests(requests -> requests
                         // A reactive result completes on an async dispatch of a request already authorized.
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
@@ -98,7 +108,7 @@ class SecurityConfiguration {
         for (String claim : List.of("scope", "scp", "roles")) {
             Object value = jwt.getClaims().get(claim);
             List<String> names = value instanceof String text
-                    ? List.of(text.trim().split("\\s+"))
+                    ? List.of(WHITESPACE.split(text.trim()))
                     : value instanceof Collection<?> values
                             ? values.stream().map(String::valueOf).toList()
                             : List.of();
@@ -107,7 +117,7 @@ class SecurityConfiguration {
                     .map(SimpleGrantedAuthority::new)
                     .forEach(authorities::add);
         }
-        return authorities;
+        return List.copyOf(authorities);
     }
 
     /** Every JWT decoder Boot builds from spring.security.oauth2.resourceserver.jwt.* remembers verified tokens. */
@@ -121,6 +131,12 @@ class SecurityConfiguration {
                         : bean;
             }
         };
+    }
+
+    /** Spring Security's strict firewall, its character rule checked without regular expressions ({@link Firewall}). */
+    @Bean
+    static HttpFirewall httpFirewall() {
+        return Firewall.strict();
     }
 
     /**
