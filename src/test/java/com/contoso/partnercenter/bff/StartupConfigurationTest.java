@@ -3,8 +3,10 @@ package com.contoso.partnercenter.bff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -116,6 +118,65 @@ class StartupConfigurationTest {
                         "name the client id shared-portal in two portals, a and b",
                         "partner-center.fleet.key-prefix holds a brace")
                 .doesNotContain("\tat ");
+    }
+
+    /** Each client authentication method stops a start that lacks what it needs, naming the property. */
+    @Test
+    void aClientAuthenticationWithoutWhatItNeedsRefusesToStartNamingTheProperty(
+            CapturedOutput output, @TempDir Path directory) {
+        OpenSsl.selfSigned(directory, "app");
+        OpenSsl.selfSigned(directory, "other");
+        String certificate = "spring.ssl.bundle.pem.entra.keystore.certificate=file:" + directory.resolve("app.crt");
+
+        assertThatThrownBy(() -> configured("partner-center.auth.client-authentication=certificate")
+                        .run())
+                .isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> configured(
+                                "partner-center.auth.client-authentication=certificate",
+                                "partner-center.auth.certificate-bundle=missing")
+                        .run())
+                .isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> configured(
+                                "partner-center.auth.client-authentication=certificate",
+                                "partner-center.auth.certificate-bundle=entra",
+                                certificate,
+                                "spring.ssl.bundle.pem.entra.keystore.private-key=file:"
+                                        + directory.resolve("other.key"))
+                        .run())
+                .isInstanceOf(RuntimeException.class);
+        // As arguments: application.yaml's default (AZURE_FEDERATED_TOKEN_FILE) is above the builder's properties.
+        assertThatThrownBy(() -> configured()
+                        .run(
+                                "--partner-center.auth.client-authentication=workload-identity",
+                                "--partner-center.auth.federated-token-file=" + directory.resolve("no-such-file")))
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(output.getOut() + output.getErr())
+                .contains(
+                        "partner-center.auth.certificate-bundle must name the SSL bundle",
+                        "partner-center.auth.certificate-bundle names the SSL bundle 'missing', which is not configured",
+                        "partner-center.auth.certificate-bundle names the SSL bundle 'entra', which holds a private"
+                                + " key that is not its certificate's",
+                        "partner-center.auth.federated-token-file cannot be read")
+                .doesNotContain("\tat ");
+    }
+
+    /** With a certificate, no secret is needed: the start goes on without one. */
+    @Test
+    void aCertificateNeedsNoSecret(@TempDir Path directory) {
+        OpenSsl.selfSigned(directory, "app");
+        try (ConfigurableApplicationContext started = application(
+                        "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:9/keys",
+                        "partner-center.auth.tenant-id=contoso",
+                        "partner-center.auth.client-id=app",
+                        "partner-center.auth.refresh-token=refresh",
+                        "partner-center.auth.client-authentication=certificate",
+                        "partner-center.auth.certificate-bundle=entra",
+                        "spring.ssl.bundle.pem.entra.keystore.certificate=file:" + directory.resolve("app.crt"),
+                        "spring.ssl.bundle.pem.entra.keystore.private-key=file:" + directory.resolve("app.key"))
+                .run()) {
+            assertThat(started.isRunning()).isTrue();
+        }
     }
 
     /** An operator who lists the sentinels but forgets the master's name gets a stop, not a fleet of loners. */

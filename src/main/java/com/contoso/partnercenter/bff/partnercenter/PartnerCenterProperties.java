@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,16 @@ public record PartnerCenterProperties(
      *
      * @param tenantId the partner's Entra ID tenant.
      * @param clientId the application (client) id.
-     * @param clientSecret the application's client secret.
+     * @param clientAuthentication how the service proves itself to Entra ID on every token request: secret (the
+     *     client secret), certificate (a private_key_jwt assertion signed with the key of an SSL bundle) or
+     *     workload-identity (Azure Workload Identity's federated token as the assertion).
+     * @param clientSecret the application's client secret; required with client-authentication=secret only.
+     * @param certificateBundle with client-authentication=certificate, the Spring Boot SSL bundle holding the
+     *     application's certificate and RSA private key (spring.ssl.bundle.pem.NAME.keystore.certificate and
+     *     .private-key); a renewed certificate is used once the bundle reloads (reload-on-update).
+     * @param federatedTokenFile with client-authentication=workload-identity, the file of the federated token,
+     *     read again for every token request (the kubelet rotates it); defaults to AZURE_FEDERATED_TOKEN_FILE, set
+     *     by Azure Workload Identity's webhook.
      * @param refreshToken the App+User refresh token obtained once by consent; rotated tokens replace it in memory
      *     (and, in fleet mode, in Redis).
      * @param tokenUri the token endpoint; defaults to https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token.
@@ -78,6 +88,7 @@ public record PartnerCenterProperties(
      *     never reaches its lifetime.
      * @param refreshTokenLifetime how long a refresh token lasts after it was issued (Entra ID: 90 days).
      */
+    @SettingsConstraints.WhatTheClientAuthenticationNeeds
     public record Auth(
             @NotBlank(message = "must be set (PARTNER_CENTER_AUTH_TENANT_ID)")
             String tenantId,
@@ -85,8 +96,10 @@ public record PartnerCenterProperties(
             @NotBlank(message = "must be set (PARTNER_CENTER_AUTH_CLIENT_ID)")
             String clientId,
 
-            @NotBlank(message = "must be set (PARTNER_CENTER_AUTH_CLIENT_SECRET)")
+            @DefaultValue("secret") @NotNull ClientAuthentication clientAuthentication,
             String clientSecret,
+            String certificateBundle,
+            Path federatedTokenFile,
 
             @NotBlank(message = "must be set (PARTNER_CENTER_AUTH_REFRESH_TOKEN)")
             String refreshToken,
@@ -109,7 +122,8 @@ public record PartnerCenterProperties(
         // Keeps the secret and the refresh token out of logs and failure messages.
         @Override
         public String toString() {
-            return "Auth[tenantId=" + tenantId + ", clientId=" + clientId + ", tokenUri=" + effectiveTokenUri() + "]";
+            return "Auth[tenantId=" + tenantId + ", clientId=" + clientId + ", clientAuthentication="
+                    + clientAuthentication + ", tokenUri=" + effectiveTokenUri() + "]";
         }
     }
 
@@ -134,6 +148,16 @@ public record PartnerCenterProperties(
             Duration staleIfError,
 
             @DefaultValue("50000") @Min(1) long lastKnownMaxSize) {}
+
+    /** How the service proves itself to Entra ID: the same method for every grant it uses. */
+    public enum ClientAuthentication {
+        /** The client secret, sent in the token request's body. */
+        SECRET,
+        /** A private_key_jwt assertion signed with the key of an SSL bundle. */
+        CERTIFICATE,
+        /** Azure Workload Identity: the federated token file's content is the assertion. */
+        WORKLOAD_IDENTITY
+    }
 
     /**
      * Throttle gates: a 429 closes its scope's gate for its Retry-After, and calls in the scope are

@@ -145,6 +145,68 @@ final class SettingsConstraints {
         }
     }
 
+    /**
+     * {@code partner-center.auth}: what its {@code client-authentication} needs is set. Whether the bundle exists and
+     * the file can be read is the start's check (auth.ClientAssertions), since it needs the SSL bundles and the disk.
+     */
+    @Constraint(validatedBy = WhatTheClientAuthenticationNeeds.Check.class)
+    @Target(ElementType.TYPE)
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface WhatTheClientAuthenticationNeeds {
+        String message() default "misses what its client-authentication needs";
+
+        Class<?>[] groups() default {};
+
+        Class<? extends Payload>[] payload() default {};
+
+        final class Check
+                implements ConstraintValidator<WhatTheClientAuthenticationNeeds, PartnerCenterProperties.Auth> {
+            @Override
+            public boolean isValid(PartnerCenterProperties.Auth auth, ConstraintValidatorContext context) {
+                if (auth == null || auth.clientAuthentication() == null) {
+                    return true;
+                }
+                return switch (auth.clientAuthentication()) {
+                    case SECRET ->
+                        blank(auth.clientSecret())
+                                ? refuse(context, "clientSecret", "must be set (PARTNER_CENTER_AUTH_CLIENT_SECRET)")
+                                : true;
+                    case CERTIFICATE ->
+                        blank(auth.certificateBundle())
+                                ? refuse(
+                                        context,
+                                        "certificateBundle",
+                                        "must name the SSL bundle of the application's certificate and key"
+                                                + " (spring.ssl.bundle.pem.<name>.keystore.certificate and"
+                                                + " .private-key) with client-authentication=certificate")
+                                : true;
+                    case WORKLOAD_IDENTITY ->
+                        auth.federatedTokenFile() == null
+                                        || blank(auth.federatedTokenFile().toString())
+                                ? refuse(
+                                        context,
+                                        "federatedTokenFile",
+                                        "must be set with client-authentication=workload-identity: Azure Workload"
+                                                + " Identity's webhook sets AZURE_FEDERATED_TOKEN_FILE when the pod"
+                                                + " has the label azure.workload.identity/use=true")
+                                : true;
+                };
+            }
+
+            private static boolean blank(String text) {
+                return text == null || text.isBlank();
+            }
+        }
+    }
+
+    private static boolean refuse(ConstraintValidatorContext context, String property, String message) {
+        context.disableDefaultConstraintViolation();
+        context.buildConstraintViolationWithTemplate(message)
+                .addPropertyNode(property)
+                .addConstraintViolation();
+        return false;
+    }
+
     private static boolean refuse(ConstraintValidatorContext context, String message) {
         context.disableDefaultConstraintViolation();
         context.buildConstraintViolationWithTemplate(message).addConstraintViolation();

@@ -206,6 +206,67 @@ class HelmChartTest {
     }
 
     @Test
+    void aCertificateIsMountedReadOnlyAsTheSslBundleAndNoSecretIsAsked() {
+        List<Map<String, Object>> objects = render(c -> c.set("credentials.clientAuthentication", "certificate")
+                .set("credentials.clientSecret", "")
+                .set("credentials.certificateSecret", "entra-certificate"));
+        Map<String, Object> pod = at(one(objects, "Deployment"), "spec", "template", "spec");
+        Map<String, String> env = values(at(pod, "containers", "0", "env"));
+
+        assertThat(env)
+                .containsEntry("PARTNER_CENTER_AUTH_CLIENT_AUTHENTICATION", "certificate")
+                .containsEntry("PARTNER_CENTER_AUTH_CERTIFICATE_BUNDLE", "entra")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_ENTRA_KEYSTORE_CERTIFICATE", "file:/entra-certificate/tls.crt")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_ENTRA_KEYSTORE_PRIVATE_KEY", "file:/entra-certificate/tls.key")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_ENTRA_RELOAD_ON_UPDATE", "true")
+                .doesNotContainKey("PARTNER_CENTER_AUTH_CLIENT_SECRET");
+        List<Map<String, Object>> mounts = at(pod, "containers", "0", "volumeMounts");
+        assertThat(mounts)
+                .filteredOn(m -> "entra-certificate".equals(m.get("name")))
+                .singleElement()
+                .satisfies(m -> assertThat(m)
+                        .containsEntry("mountPath", "/entra-certificate")
+                        .containsEntry("readOnly", true));
+        List<Map<String, Object>> volumes = at(pod, "volumes");
+        assertThat(volumes)
+                .filteredOn(v -> "entra-certificate".equals(v.get("name")))
+                .singleElement()
+                .satisfies(
+                        v -> assertThat((String) at(v, "secret", "secretName")).isEqualTo("entra-certificate"));
+        assertThat((Map<String, Object>) at(one(objects, "Secret"), "data")).doesNotContainKey("client-secret");
+        assertThatThrownBy(() -> render(c -> c.set("credentials.clientAuthentication", "certificate")))
+                .hasMessageContaining("credentials.certificateSecret");
+    }
+
+    @Test
+    void workloadIdentityLabelsThePodAndAnnotatesItsServiceAccount() {
+        List<Map<String, Object>> objects = render(c -> c.set("credentials.clientAuthentication", "workload-identity")
+                .set("credentials.clientSecret", "")
+                .set("config.partner-center.auth.client-id", "11111111-2222-3333-4444-555555555555"));
+        Map<String, Object> template = at(one(objects, "Deployment"), "spec", "template");
+
+        assertThat((Map<String, Object>) at(template, "metadata", "labels"))
+                .containsEntry("azure.workload.identity/use", "true");
+        assertThat((Map<String, Object>) at(one(objects, "ServiceAccount"), "metadata", "annotations"))
+                .containsEntry("azure.workload.identity/client-id", "11111111-2222-3333-4444-555555555555");
+        assertThat(values(at(template, "spec", "containers", "0", "env")))
+                .containsEntry("PARTNER_CENTER_AUTH_CLIENT_AUTHENTICATION", "workload-identity")
+                .doesNotContainKey("PARTNER_CENTER_AUTH_CLIENT_SECRET");
+        assertThat((Map<String, Object>) at(one(objects, "Secret"), "data")).doesNotContainKey("client-secret");
+        // With a secret, neither.
+        Map<String, Object> plain = at(one(render(c -> c), "Deployment"), "spec", "template", "metadata", "labels");
+        assertThat(plain).doesNotContainKey("azure.workload.identity/use");
+    }
+
+    private static Map<String, String> values(List<Map<String, Object>> env) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> variable : env) {
+            values.put((String) variable.get("name"), (String) variable.get("value"));
+        }
+        return values;
+    }
+
+    @Test
     void optionalFeaturesAreOffByDefault() {
         List<Map<String, Object>> objects = render(c -> c);
 

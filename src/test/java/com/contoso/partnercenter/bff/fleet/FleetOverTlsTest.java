@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.EndToEnd;
+import com.contoso.partnercenter.bff.OpenSsl;
 import com.contoso.partnercenter.bff.RawHttp;
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 @ExtendWith(OutputCaptureExtension.class)
 class FleetOverTlsTest {
 
-    static final Path OPENSSL = Path.of("/usr/bin/openssl");
     static final String PASSWORD = "acl-s3cret-" + Long.toHexString(System.nanoTime());
 
     @TempDir
@@ -149,63 +148,37 @@ class FleetOverTlsTest {
     }
 
     // A CA of the operator's, and Redis's certificate for 127.0.0.1 signed by it.
-    private void issueCertificates() throws IOException, InterruptedException {
-        assertThat(OPENSSL)
-                .as("openssl (Debian's openssl; .ci/run installs it) makes the test's CA")
-                .isExecutable();
+    private void issueCertificates() throws IOException {
         Files.writeString(certificates.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-        for (List<String> command : List.of(
-                List.of(
-                        "req",
-                        "-x509",
-                        "-newkey",
-                        "rsa:2048",
-                        "-nodes",
-                        "-keyout",
-                        "ca.key",
-                        "-out",
-                        "ca.crt",
-                        "-days",
-                        "1",
-                        "-subj",
-                        "/CN=partner-center-bff test CA"),
-                List.of(
-                        "req",
-                        "-newkey",
-                        "rsa:2048",
-                        "-nodes",
-                        "-keyout",
-                        "redis.key",
-                        "-out",
-                        "redis.csr",
-                        "-subj",
-                        "/CN=127.0.0.1"),
-                List.of(
-                        "x509",
-                        "-req",
-                        "-in",
-                        "redis.csr",
-                        "-CA",
-                        "ca.crt",
-                        "-CAkey",
-                        "ca.key",
-                        "-CAcreateserial",
-                        "-out",
-                        "redis.crt",
-                        "-days",
-                        "1",
-                        "-extfile",
-                        "san.ext"))) {
-            List<String> line = new java.util.ArrayList<>(List.of(OPENSSL.toString()));
-            line.addAll(command);
-            Process openssl = new ProcessBuilder(line)
-                    .directory(certificates.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            assertThat(openssl.waitFor(30, TimeUnit.SECONDS) && openssl.exitValue() == 0)
-                    .as(String.join(" ", line))
-                    .isTrue();
-        }
+        OpenSsl.selfSigned(certificates, "ca");
+        OpenSsl.run(
+                certificates,
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "redis.key",
+                "-out",
+                "redis.csr",
+                "-subj",
+                "/CN=127.0.0.1");
+        OpenSsl.run(
+                certificates,
+                "x509",
+                "-req",
+                "-in",
+                "redis.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "redis.crt",
+                "-days",
+                "1",
+                "-extfile",
+                "san.ext");
     }
 }

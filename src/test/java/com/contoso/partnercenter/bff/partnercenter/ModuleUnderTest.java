@@ -18,6 +18,7 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
@@ -129,6 +130,7 @@ final class ModuleUnderTest implements AutoCloseable {
     @SpringBootConfiguration(proxyBeanMethods = false)
     @ImportAutoConfiguration({
         JacksonAutoConfiguration.class,
+        SslAutoConfiguration.class,
         CodecsAutoConfiguration.class,
         WebClientAutoConfiguration.class,
         ReactorAutoConfiguration.class,

@@ -23,7 +23,6 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -87,6 +86,7 @@ public final class EntraIdTokens {
             WebClient.Builder builder,
             TokenStore store,
             ConsentState consent,
+            ClientAssertions assertions,
             Clock clock) {
         PartnerCenterProperties.Auth auth = properties.auth();
         WebClient tokenWebClient = builder.clone()
@@ -108,8 +108,10 @@ public final class EntraIdTokens {
 
         var clientCredentials = new WebClientReactiveClientCredentialsTokenResponseClient();
         clientCredentials.setWebClient(tokenWebClient);
+        assertions.applyTo(clientCredentials);
         var refreshToken = new WebClientReactiveRefreshTokenTokenResponseClient();
         refreshToken.setWebClient(tokenWebClient);
+        assertions.applyTo(refreshToken);
         var providers = ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
                 .clientCredentials(c -> c.accessTokenResponseClient(clientCredentials))
                 .refreshToken(r -> r.accessTokenResponseClient(refreshToken))
@@ -131,8 +133,8 @@ public final class EntraIdTokens {
             PartnerCenterProperties.Auth auth, Operation.Grant grant, AuthorizationGrantType type) {
         return ClientRegistration.withRegistrationId(grant.registrationId())
                 .clientId(auth.clientId())
-                .clientSecret(auth.clientSecret())
-                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                .clientSecret(ClientAssertions.secret(auth))
+                .clientAuthenticationMethod(ClientAssertions.method(auth))
                 .authorizationGrantType(type)
                 .scope(auth.scope())
                 .tokenUri(auth.effectiveTokenUri().toString())

@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -61,7 +63,14 @@ class RefreshTokenWatchTest {
         var state = new InMemoryFleetState("refresh-token-watch-test:", clock);
         store = new TokenStore(state, TokenCipher.ofThisReplica(), settings, JsonMapper.shared(), clock);
         var consent = new ConsentState(state, meters, clock);
-        tokens = new EntraIdTokens(settings, WebClient.builder(), store, consent, clock);
+        tokens = new EntraIdTokens(
+                settings,
+                WebClient.builder(),
+                store,
+                consent,
+                new ClientAssertions(
+                        settings, new StaticListableBeanFactory().getBeanProvider(SslBundles.class), clock),
+                clock);
         return new RefreshTokenWatch(tokens, consent, settings, meters, clock);
     }
 
