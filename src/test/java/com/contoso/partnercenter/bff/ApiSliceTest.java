@@ -3,6 +3,7 @@ package com.contoso.partnercenter.bff;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
 
 import com.contoso.partnercenter.bff.partnercenter.Answer;
+import com.contoso.partnercenter.bff.partnercenter.ConsentRenewal;
 import com.contoso.partnercenter.bff.partnercenter.CreatedQualification;
 import com.contoso.partnercenter.bff.partnercenter.CustomerQualification;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenter;
@@ -59,6 +60,10 @@ public abstract class ApiSliceTest {
 
     @MockitoBean
     JwtDecoder jwtDecoder;
+
+    // The consent page's front door: no slice test is about it (ConsentPageTest is).
+    @MockitoBean
+    ConsentRenewal consentRenewal;
 
     /** The front door's answer: straight from Partner Center, as with the cache off. */
     protected static <T> Answer<T> answer(T value) {

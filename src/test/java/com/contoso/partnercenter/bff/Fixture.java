@@ -53,13 +53,16 @@ public final class Fixture {
             String partnerCenter, MockOAuth2Server issuer, String refreshToken) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("partner-center.base-url", partnerCenter);
-        properties.put("partner-center.auth.tenant-id", "local-tenant");
+        properties.put("partner-center.auth.tenant-id", LocalTokenIssuer.PARTNER_TENANT);
         properties.put("partner-center.auth.client-id", LocalTokenIssuer.SERVICE_CLIENT_ID);
         properties.put("partner-center.auth.client-secret", LocalTokenIssuer.SERVICE_CLIENT_SECRET);
         properties.put("partner-center.auth.refresh-token", refreshToken);
-        properties.put(
-                "partner-center.auth.token-uri",
-                issuer.tokenEndpointUrl(LocalTokenIssuer.ENTRA_ISSUER).toString());
+        String entra = issuer.issuerUrl(LocalTokenIssuer.ENTRA_ISSUER).toString();
+        properties.put("partner-center.auth.token-uri", entra + "/token");
+        // The consent page's Entra ID: where it sends the browser, and who signs the ID tokens it checks.
+        properties.put("partner-center.auth.authorization-uri", entra + "/authorize");
+        properties.put("partner-center.auth.jwk-set-uri", entra + "/jwks");
+        properties.put("partner-center.auth.issuer-uri", entra);
         properties.put(
                 "spring.security.oauth2.resourceserver.jwt.issuer-uri",
                 issuer.issuerUrl(LocalTokenIssuer.PORTAL_ISSUER).toString());

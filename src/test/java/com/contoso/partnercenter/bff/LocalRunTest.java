@@ -70,7 +70,17 @@ class LocalRunTest {
     void theReadyLineSaysWhereEverythingIsAndItsTokenCommandWorksOnBothHostNames() throws Exception {
         String line = LocalPartnerCenterBff.whereEverythingIs(context.getEnvironment());
         assertThat(line)
-                .contains("/api/v1", "/swagger-ui/index.html", "/actuator", "simulator", "token issuer", tokenUrl);
+                .contains(
+                        "/api/v1",
+                        "/swagger-ui/index.html",
+                        "/consent",
+                        "/actuator",
+                        "simulator",
+                        "token issuer",
+                        tokenUrl);
+        // The consent page is on: the tour renews the consent there.
+        assertThat(send(HttpRequest.newBuilder(URI.create(api + "/consent"))).statusCode())
+                .isEqualTo(200);
 
         for (String url : new String[] {tokenUrl, tokenUrl.replace("localhost", "127.0.0.1")}) {
             String token = tokenByTheReadyLinesCommand(url);

@@ -81,6 +81,9 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**")
                         .permitAll()
+                        // The operator's browser, signing in at Entra ID: the page checks the user it gets back.
+                        .requestMatchers(HttpMethod.GET, "/consent", "/consent/renew", "/consent/callback")
+                        .permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/**")
                         .hasAuthority(READ)
                         .requestMatchers(HttpMethod.POST, "/api/v1/purchase-eligibility/batch")

@@ -40,6 +40,7 @@ import org.springframework.validation.annotation.Validated;
  * @param fleet fleet mode: what every replica shares in Redis (spring.data.redis.*).
  * @param batch how a batch of eligibility questions fans out to Partner Center.
  * @param eligibility how purchase eligibility is decided when Partner Center cannot answer.
+ * @param consent the consent page, where a partner admin renews the App+User consent with MFA.
  * @param portals the portals a partner runs against the service, by name (lower-case letters, digits and dashes):
  *     their tokens' client ids and their shares of the partner's quota. Every other client id is the portal
  *     other, share 1.
@@ -60,6 +61,7 @@ public record PartnerCenterProperties(
         @DefaultValue @Valid @NestedConfigurationProperty Fleet fleet,
         @DefaultValue @Valid @NestedConfigurationProperty Batch batch,
         @DefaultValue @Valid @NestedConfigurationProperty Eligibility eligibility,
+        @DefaultValue @Valid @NestedConfigurationProperty Consent consent,
 
         @DefaultValue @SettingsConstraints.OneClientIdOnePortal
         Map<@SettingsConstraints.PortalName String, @Valid Portal> portals) {
@@ -82,6 +84,12 @@ public record PartnerCenterProperties(
      * @param refreshToken the App+User refresh token obtained once by consent; rotated tokens replace it in memory
      *     (and, in fleet mode, in Redis).
      * @param tokenUri the token endpoint; defaults to https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token.
+     * @param authorizationUri Entra ID's authorization endpoint, where the consent page sends the partner admin;
+     *     defaults to https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/authorize.
+     * @param jwkSetUri the keys that sign Entra ID's ID tokens, checked on a consent; defaults to
+     *     https://login.microsoftonline.com/{tenant-id}/discovery/v2.0/keys.
+     * @param issuerUri the issuer of Entra ID's ID tokens, checked on a consent; defaults to
+     *     https://login.microsoftonline.com/{tenant-id}/v2.0.
      * @param scope the scope requested for both grants.
      * @param timeout how long one token request may take before it fails with a 502.
      * @param keepAlive the longest the refresh token goes unredeemed: a quiet service redeems it this often, so it
@@ -105,6 +113,9 @@ public record PartnerCenterProperties(
             String refreshToken,
 
             URI tokenUri,
+            URI authorizationUri,
+            URI jwkSetUri,
+            URI issuerUri,
 
             @DefaultValue("https://api.partnercenter.microsoft.com/.default") @NotBlank
             String scope,
@@ -114,9 +125,23 @@ public record PartnerCenterProperties(
             @DefaultValue("90d") @NotNull Duration refreshTokenLifetime) {
 
         public URI effectiveTokenUri() {
-            return tokenUri != null
-                    ? tokenUri
-                    : URI.create("https://login.microsoftonline.com/" + tenantId + "/oauth2/v2.0/token");
+            return tokenUri != null ? tokenUri : entraId("/oauth2/v2.0/token");
+        }
+
+        public URI effectiveAuthorizationUri() {
+            return authorizationUri != null ? authorizationUri : entraId("/oauth2/v2.0/authorize");
+        }
+
+        public URI effectiveJwkSetUri() {
+            return jwkSetUri != null ? jwkSetUri : entraId("/discovery/v2.0/keys");
+        }
+
+        public URI effectiveIssuerUri() {
+            return issuerUri != null ? issuerUri : entraId("/v2.0");
+        }
+
+        private URI entraId(String path) {
+            return URI.create("https://login.microsoftonline.com/" + tenantId + path);
         }
 
         // Keeps the secret and the refresh token out of logs and failure messages.
@@ -125,6 +150,16 @@ public record PartnerCenterProperties(
             return "Auth[tenantId=" + tenantId + ", clientId=" + clientId + ", clientAuthentication="
                     + clientAuthentication + ", tokenUri=" + effectiveTokenUri() + "]";
         }
+    }
+
+    /** How the service proves itself to Entra ID: the same method for every grant it uses. */
+    public enum ClientAuthentication {
+        /** The client secret, sent in the token request's body. */
+        SECRET,
+        /** A private_key_jwt assertion signed with the key of an SSL bundle. */
+        CERTIFICATE,
+        /** Azure Workload Identity: the federated token file's content is the assertion. */
+        WORKLOAD_IDENTITY
     }
 
     /**
@@ -148,16 +183,6 @@ public record PartnerCenterProperties(
             Duration staleIfError,
 
             @DefaultValue("50000") @Min(1) long lastKnownMaxSize) {}
-
-    /** How the service proves itself to Entra ID: the same method for every grant it uses. */
-    public enum ClientAuthentication {
-        /** The client secret, sent in the token request's body. */
-        SECRET,
-        /** A private_key_jwt assertion signed with the key of an SSL bundle. */
-        CERTIFICATE,
-        /** Azure Workload Identity: the federated token file's content is the assertion. */
-        WORKLOAD_IDENTITY
-    }
 
     /**
      * Throttle gates: a 429 closes its scope's gate for its Retry-After, and calls in the scope are
@@ -228,6 +253,22 @@ public record PartnerCenterProperties(
      *     "allowed" is not (the account may have been blocked since).
      */
     public record Eligibility(@DefaultValue("false") boolean staleAllowed) {}
+
+    /**
+     * The consent page (GET /consent on the API port): a partner admin signs in with MFA and the new consent replaces
+     * the service's App+User refresh token, for every replica at once in fleet mode.
+     *
+     * @param enabled whether the page and its renewal are served; off by default.
+     * @param allowedUsers who may renew the consent: Entra ID object ids (oid) or user principal names
+     *     (preferred_username, compared case-insensitively). Empty means nobody, and the page says so.
+     * @param redirectUri where Entra ID sends the browser back; defaults to the request's scheme, host and port
+     *     (X-Forwarded-* as server.forward-headers-strategy says) followed by /consent/callback. Register it on the
+     *     app registration.
+     */
+    public record Consent(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue List<String> allowedUsers,
+            URI redirectUri) {}
 
     /**
      * A portal of the partner's.

@@ -8,6 +8,7 @@
  *                 ▼
  *  ┌─ partnercenter (the front door) ─────────────────────────────────────────────────────────────┐
  *  │ PartnerCenter       the five operations; blocks once, here, and nowhere else on the way     │
+ *  │ ConsentRenewal      the consent page's door: renew the App+User consent, with MFA, proven   │
  *  │ Answer, ValidationCode, CustomerQualification, ValidationStatus, QualificationUpdate,       │
  *  │ CreatedQualification, IdempotencyKey            what goes in and comes out                   │
  *  │ PartnerCenterException, IdempotencyConflict     how it fails: already what a portal is told  │

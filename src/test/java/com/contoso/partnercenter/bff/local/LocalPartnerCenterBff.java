@@ -113,6 +113,9 @@ public final class LocalPartnerCenterBff {
         properties.put("springdoc.swagger-ui.oauth.client-id", "portal");
         properties.put("springdoc.swagger-ui.oauth.client-secret", "local-portal-secret");
         properties.put("springdoc.swagger-ui.oauth.scopes", LocalTokenIssuer.SCOPES);
+        // The consent page, against the issuer's login page: sign in as the partner admin, with the claims it offers.
+        properties.put("partner-center.consent.enabled", "true");
+        properties.put("partner-center.consent.allowed-users", LocalTokenIssuer.PARTNER_ADMIN);
         properties.putAll(extra);
         try {
             return run(properties, args, () -> {
@@ -177,7 +180,9 @@ public final class LocalPartnerCenterBff {
     public static String whereEverythingIs(Environment environment) {
         String api = "http://localhost:" + environment.getProperty("local.server.port");
         String tokenUrl = environment.getProperty("local.token-url");
-        return "Local run ready. API " + api + "/api/v1, Swagger UI " + api + "/swagger-ui/index.html, actuator"
+        return "Local run ready. API " + api + "/api/v1, Swagger UI " + api + "/swagger-ui/index.html, consent page "
+                + api + "/consent (sign in as " + LocalTokenIssuer.PARTNER_ADMIN + " with the claims "
+                + LocalTokenIssuer.partnerAdminClaims() + "), actuator"
                 + " http://localhost:" + environment.getProperty("local.management.port") + "/actuator, Partner"
                 + " Center simulator " + environment.getProperty("partner-center.base-url") + ", token issuer "
                 + tokenUrl.substring(0, tokenUrl.indexOf("/portal/")) + ". A token: TOKEN=$(curl -s " + tokenUrl

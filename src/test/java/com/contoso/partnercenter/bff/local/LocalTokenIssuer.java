@@ -28,6 +28,23 @@ public final class LocalTokenIssuer {
     public static final String SERVICE_CLIENT_SECRET = "local-client-secret";
     /** Gets a token with read permission only; any other client id gets read and write. */
     public static final String READER_CLIENT_ID = "portal-reader";
+    /** The partner admin who signs in on the consent page, in the partner's tenant (the local run's and the tests'). */
+    public static final String PARTNER_ADMIN = "admin@contoso.example";
+
+    public static final String PARTNER_ADMIN_OID = "00000000-0000-4000-8000-00000000ad01";
+    // mock-oauth2-server gives every token the tenant (tid) of its issuer's id, as Entra ID's issuer URL names the
+    // tenant.
+    public static final String PARTNER_TENANT = ENTRA_ISSUER;
+
+    /**
+     * What the partner admin types into the login page's claims on the consent page's sign-in (mock-oauth2-server asks
+     * for a user name and, optionally, claims): the admin's object id and name, an MFA sign-in (the tenant is the issuer's).
+     */
+    public static String partnerAdminClaims() {
+        return "{\"oid\": \"" + PARTNER_ADMIN_OID + "\", \"preferred_username\": \"" + PARTNER_ADMIN
+                + "\", \"amr\": [\"pwd\", \"mfa\"]}";
+    }
+
     /** What a portal token grants (any client id but the reader's), as Swagger UI's dialog asks for it. */
     public static final String SCOPES = "partner-center.read,partner-center.write";
 

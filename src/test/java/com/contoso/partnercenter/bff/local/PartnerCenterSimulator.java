@@ -225,7 +225,9 @@ public final class PartnerCenterSimulator {
     private static void stubFailures(WireMockServer server) {
         for (MappingBuilder appUser : List.of(
                 get(urlPathMatching("/v1/customers/[^/]+/validationStatus")),
-                post(urlPathMatching("/v1/customers/[^/]+/qualifications")))) {
+                post(urlPathMatching("/v1/customers/[^/]+/qualifications")),
+                // The service's MFA proof of a consent: an App+User call that asks Partner Center to check the MFA.
+                get(urlPathEqualTo("/v1/customers/all/validations")).withHeader("ValidateMfa", equalTo("true")))) {
             server.stubFor(authorized(appUser, OUTAGE_PRIORITY)
                     .inScenario(MFA)
                     .whenScenarioStateIs(MFA_ENFORCED)

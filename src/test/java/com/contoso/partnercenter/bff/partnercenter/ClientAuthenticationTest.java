@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.OpenSsl;
@@ -45,12 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientAuthenticationTest {
 
     @RegisterExtension
-    static WireMockExtension wireMock = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-            .build();
+    static WireMockExtension wireMock = ModuleUnderTest.upstream();
 
     @RegisterExtension
-    final ModuleUnderTest.Started modules = new ModuleUnderTest.Started(() -> wireMock.baseUrl() + TOKEN_PATH);
+    final ModuleUnderTest.Started modules = new ModuleUnderTest.Started(wireMock);
 
     @TempDir
     Path directory;

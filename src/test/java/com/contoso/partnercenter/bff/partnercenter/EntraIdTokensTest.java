@@ -11,7 +11,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,12 +29,10 @@ class EntraIdTokensTest {
     static final String STATUS_PATH = "/v1/customers/" + CUSTOMER + "/validationStatus";
 
     @RegisterExtension
-    static WireMockExtension wireMock = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-            .build();
+    static WireMockExtension wireMock = ModuleUnderTest.upstream();
 
     @RegisterExtension
-    final ModuleUnderTest.Started modules = new ModuleUnderTest.Started(() -> wireMock.baseUrl() + TOKEN_PATH);
+    final ModuleUnderTest.Started modules = new ModuleUnderTest.Started(wireMock);
 
     // A fresh module per test: its token cache starts empty, with the configured refresh token.
     PartnerCenter partnerCenter;

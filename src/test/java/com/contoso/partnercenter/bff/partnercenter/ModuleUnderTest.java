@@ -1,5 +1,7 @@
 package com.contoso.partnercenter.bff.partnercenter;
 
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
@@ -88,6 +90,11 @@ final class ModuleUnderTest implements AutoCloseable {
             this.tokenUri = tokenUri;
         }
 
+        /** Modules against {@code upstream} as Partner Center and as Entra ID's token endpoint. */
+        Started(WireMockExtension upstream) {
+            this(() -> upstream.baseUrl() + PartnerCenterTest.TOKEN_PATH);
+        }
+
         ModuleUnderTest start(String baseUrl, String... properties) {
             List<String> all = new ArrayList<>(List.of(
                     "partner-center.cache.ttl=0",
@@ -108,6 +115,13 @@ final class ModuleUnderTest implements AutoCloseable {
             started.forEach(ModuleUnderTest::close);
             started.clear();
         }
+    }
+
+    /** WireMock on a free port of 127.0.0.1, as Partner Center and Entra ID for a test class's modules. */
+    static WireMockExtension upstream() {
+        return WireMockExtension.newInstance()
+                .options(WireMockConfiguration.wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+                .build();
     }
 
     <T> T bean(Class<T> type) {

@@ -11,7 +11,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,12 +32,10 @@ class ResponseCacheTest {
     static final String QUALIFICATIONS = "/v1/customers/" + CUSTOMER + "/qualifications";
 
     @RegisterExtension
-    static WireMockExtension wireMock = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
-            .build();
+    static WireMockExtension wireMock = ModuleUnderTest.upstream();
 
     @RegisterExtension
-    final ModuleUnderTest.Started modules = new ModuleUnderTest.Started(() -> wireMock.baseUrl() + TOKEN_PATH);
+    final ModuleUnderTest.Started modules = new ModuleUnderTest.Started(wireMock);
 
     MeterRegistry meters;
 

@@ -209,6 +209,28 @@ public final class ConsentState {
         }
     }
 
+    /**
+     * A partner admin renewed the consent in the service, and Partner Center accepted the new token: whatever must
+     * be renewed is over, for the fleet, said in one INFO line by this replica. {@code fleetWide} false: the renewal
+     * lives in this replica's memory only, until it restarts.
+     */
+    public void renewedInService(boolean fleetWide) {
+        Required known = current.getAndSet(null);
+        shown();
+        state.put(key, RENEWED, RENEWED_KEPT)
+                .then(state.publish(channel, RENEWED))
+                .onErrorResume(e -> Mono.empty())
+                .contextCapture()
+                .subscribe();
+        log.info(
+                "The service's consent was renewed on its consent page{}: App+User calls go through with the new"
+                        + " consent{}.",
+                known != null ? " (it was " + known.reason().reason() + " since " + known.since() + ")" : "",
+                fleetWide
+                        ? ", on every replica"
+                        : ", on this replica only: without Redis a restart returns to the configured refresh token");
+    }
+
     // One replica says it is over: the one that turns the fleet's key from what it knew to the renewal.
     private void renewed(Required known) {
         if (!current.compareAndSet(known, null)) {

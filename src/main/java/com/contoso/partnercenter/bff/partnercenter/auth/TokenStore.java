@@ -76,6 +76,8 @@ public final class TokenStore implements ReactiveOAuth2AuthorizedClientService {
     private volatile boolean consentRecorded;
     private volatile String refused;
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    // Where a replica that installed a renewed consent tells the others.
+    private final String renewals;
     // The registrations whose tokens this replica could not store (Redis away).
     private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
 
@@ -92,6 +94,8 @@ public final class TokenStore implements ReactiveOAuth2AuthorizedClientService {
         // How long a token request waits for a Redis that was just lost to come back (a Sentinel failover) before
         // this replica asks Entra ID alone.
         this.failoverWait = properties.fleet().failoverWait();
+        this.renewals = state.channel("consent-renewed");
+        state.listen(renewals).subscribe(this::renewedElsewhere, failure -> {});
         // Redis may have lost everything (restarted empty): this replica's tokens go back in, and the consents it
         // knows are recorded again as seen, so none of them counts as new after the loss. Or Redis failed over:
         // tokens this replica could not store meanwhile go in; the others' are not written again, since a second
@@ -304,6 +308,41 @@ public final class TokenStore implements ReactiveOAuth2AuthorizedClientService {
                     }
                 })
                 .then();
+    }
+
+    /**
+     * A consent renewed in the service (the consent page), proven on Partner Center: its tokens become the App+User
+     * chain, as a consent the fleet has never seen, so the stored chain is replaced in one step with recording it;
+     * every replica is told to drop the access token it holds and take the new chain at its next call. Completes once
+     * stored (or, the state away, kept by this replica alone).
+     */
+    public Mono<Void> consentRenewed(OAuth2AccessToken accessToken, OAuth2RefreshToken refreshToken) {
+        String registrationId = Operation.Grant.APP_USER.registrationId();
+        return registrations.findByRegistrationId(registrationId).flatMap(registration -> {
+            var client = new OAuth2AuthorizedClient(registration, registrationId, accessToken, refreshToken);
+            String renewed = cipher.fingerprint(refreshToken.getTokenValue());
+            consent = renewed;
+            refused = null;
+            HeldTokens.Held held = local.keep(client, clock.instant());
+            return state.putIfFirstSeen(key(registrationId), payload(held), state.key(TOKENS, "consents"), renewed)
+                    .doOnNext(version -> {
+                        unsaved.remove(registrationId);
+                        if (version > 0) {
+                            stored(client, version);
+                        }
+                    })
+                    .switchIfEmpty(Mono.fromRunnable(() -> unsaved.add(registrationId)))
+                    .then(state.publish(renewals, renewed).onErrorResume(e -> Mono.empty()))
+                    .then();
+        });
+    }
+
+    // Another replica installed a renewed consent: the access token held here is the old consent's, so it goes, and
+    // the next call takes the stored chain.
+    private void renewedElsewhere(String renewed) {
+        if (!renewed.equals(consent)) {
+            local.remove(Operation.Grant.APP_USER.registrationId());
+        }
     }
 
     /**
