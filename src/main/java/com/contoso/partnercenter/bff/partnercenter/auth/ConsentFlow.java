@@ -331,7 +331,8 @@ public final class ConsentFlow {
     // ends.
     private Mono<Result> proven(OAuth2AccessTokenResponse response, Result who) {
         return mfa.check(response.getAccessToken().getTokenValue()).flatMap(verdict -> switch (verdict) {
-            case NOT_COMPLIANT -> Mono.just(new Result(Outcome.NO_MFA, null, who.user(), who.tenant()));
+            case NOT_COMPLIANT, REFUSED_WITHOUT_MFA ->
+                Mono.just(new Result(Outcome.NO_MFA, null, who.user(), who.tenant()));
             case UNKNOWN -> Mono.just(new Result(Outcome.PARTNER_CENTER_UNREACHABLE, null, who.user(), who.tenant()));
             case COMPLIANT ->
                 tokens.consentRenewed(response.getAccessToken(), response.getRefreshToken())

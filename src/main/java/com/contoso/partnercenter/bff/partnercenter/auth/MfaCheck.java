@@ -30,9 +30,16 @@ public final class MfaCheck {
     /** What Partner Center said of the token's sign-in. */
     public enum Verdict {
         COMPLIANT,
+        /** The answer header isMfaCompliant: false. */
         NOT_COMPLIANT,
+        /** A 401 with error code 900421: Partner Center refused the call for want of MFA. */
+        REFUSED_WITHOUT_MFA,
         /** Partner Center could not be asked, or its answer says neither. */
-        UNKNOWN
+        UNKNOWN;
+
+        public boolean withoutMfa() {
+            return this == NOT_COMPLIANT || this == REFUSED_WITHOUT_MFA;
+        }
     }
 
     private final WebClient webClient;
@@ -75,7 +82,7 @@ public final class MfaCheck {
             if (response.statusCode().value() == 401
                     && ConsentNeeded.PARTNER_CENTER_MFA_CODE.equals(
                             UpstreamError.parse(JsonMapper.shared(), body).code())) {
-                return Verdict.NOT_COMPLIANT;
+                return Verdict.REFUSED_WITHOUT_MFA;
             }
             return response.statusCode().is2xxSuccessful() ? Verdict.COMPLIANT : Verdict.UNKNOWN;
         });

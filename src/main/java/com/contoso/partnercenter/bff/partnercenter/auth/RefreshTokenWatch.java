@@ -28,6 +28,7 @@ import reactor.core.publisher.Mono;
  *   <li>a keep-alive: the refresh token is redeemed at least every {@code partner-center.auth.keep-alive} (a day;
  *       the hourly look redeems it once it is due within the next look) and soon after start when its age is
  *       unknown, so a quiet service does not let it lapse; in fleet mode one replica does it;
+ *   <li>with the keep-alive, the daily MFA self-check ({@link MfaSelfCheck});
  *   <li>a WARN line a day once fewer than 14 days are left, and one when Entra ID refuses the token.
  * </ul>
  */
@@ -46,6 +47,7 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
 
     private final EntraIdTokens tokens;
     private final ConsentState consent;
+    private final MfaSelfCheck mfaSelfCheck;
     private final Duration keepAlive;
     private final Duration lifetime;
     private final Clock clock;
@@ -56,11 +58,13 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
     RefreshTokenWatch(
             EntraIdTokens tokens,
             ConsentState consent,
+            MfaSelfCheck mfaSelfCheck,
             PartnerCenterProperties properties,
             MeterRegistry meters,
             Clock clock) {
         this.tokens = tokens;
         this.consent = consent;
+        this.mfaSelfCheck = mfaSelfCheck;
         this.keepAlive = properties.auth().keepAlive();
         this.lifetime = properties.auth().refreshTokenLifetime();
         this.clock = clock;
@@ -101,6 +105,7 @@ public final class RefreshTokenWatch implements HealthIndicator, SmartLifecycle 
                     }
                     return Mono.empty();
                 })
+                .then(Mono.defer(mfaSelfCheck::ifDue))
                 .then(Mono.fromRunnable(this::report));
     }
 

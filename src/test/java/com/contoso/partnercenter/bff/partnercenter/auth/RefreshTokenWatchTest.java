@@ -2,6 +2,7 @@ package com.contoso.partnercenter.bff.partnercenter.auth;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -41,6 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
 class RefreshTokenWatchTest {
 
     static final String TOKEN_PATH = "/tenant/oauth2/v2.0/token";
+    static final String VALIDATIONS = "/v1/customers/all/validations";
 
     @RegisterExtension
     static WireMockExtension entra = WireMockExtension.newInstance()
@@ -51,9 +53,11 @@ class RefreshTokenWatchTest {
     TestClock clock = new TestClock(Instant.now());
     TokenStore store;
     EntraIdTokens tokens;
+    ConsentState consent;
 
     RefreshTokenWatch watch(Duration keepAlive, Duration lifetime) {
         PartnerCenterProperties settings = Fixture.settings(
+                "base-url=" + entra.baseUrl(),
                 "auth.refresh-token=configured-refresh-token",
                 "auth.token-uri=" + entra.baseUrl() + TOKEN_PATH,
                 "auth.timeout=5s",
@@ -71,7 +75,9 @@ class RefreshTokenWatchTest {
                 new ClientAssertions(
                         settings, new StaticListableBeanFactory().getBeanProvider(SslBundles.class), clock),
                 clock);
-        return new RefreshTokenWatch(tokens, consent, settings, meters, clock);
+        this.consent = consent;
+        var mfa = new MfaSelfCheck(tokens, new MfaCheck(settings, WebClient.builder()), consent, state, clock);
+        return new RefreshTokenWatch(tokens, consent, mfa, settings, meters, clock);
     }
 
     static void rotates() {
@@ -111,6 +117,55 @@ class RefreshTokenWatchTest {
                         Duration.ofDays(90).toSeconds());
         assertThat(watch.health().getStatus()).isEqualTo(Status.UP);
         assertThat(watch.health().getDetails()).containsKey("refreshTokenExpiresAt");
+    }
+
+    private void partnerCenterSaysTheSignIn(String compliant) {
+        entra.stubFor(get(urlPathEqualTo(VALIDATIONS))
+                .withHeader("ValidateMfa", equalTo("true"))
+                .willReturn(okJson("[]").withHeader("isMfaCompliant", compliant)));
+    }
+
+    private int mfaChecks() {
+        return entra.findAll(getRequestedFor(urlPathEqualTo(VALIDATIONS))
+                        .withHeader("ValidateMfa", equalTo("true"))
+                        .withHeader("Authorization", equalTo("Bearer access")))
+                .size();
+    }
+
+    @Test
+    void onceADayTheWatchAsksPartnerCenterWhetherTheSignInHadMfaAndANoStartsTheConsentStateBeforeAnyPortalIsRefused() {
+        rotates();
+        partnerCenterSaysTheSignIn("true");
+        RefreshTokenWatch watch = watch(Duration.ofDays(1), Duration.ofDays(90));
+
+        watch.check().block(); // the fleet's first day starts: a service just started sends nothing
+        assertThat(mfaChecks()).isZero();
+        clock.advance(Duration.ofDays(1));
+        watch.check().block();
+        watch.check().block(); // once a day
+        assertThat(mfaChecks()).isEqualTo(1);
+        assertThat(watch.health().getStatus()).isEqualTo(Status.UP);
+
+        partnerCenterSaysTheSignIn("false");
+        clock.advance(Duration.ofDays(1));
+        watch.check().block();
+
+        assertThat(mfaChecks()).isEqualTo(2);
+        assertThat(watch.health().getStatus()).isEqualTo(Status.DOWN);
+        assertThat(watch.health().getDetails()).containsEntry("reason", "mfa-required");
+        assertThat(meters.get("partner.center.consent.required")
+                        .tag("reason", "mfa-required")
+                        .gauge()
+                        .value())
+                .isOne();
+
+        // The next day's yes (the consent renewed with MFA meanwhile) ends what the check started.
+        partnerCenterSaysTheSignIn("true");
+        clock.advance(Duration.ofDays(1));
+        watch.check().block();
+        assertThat(mfaChecks()).isEqualTo(3);
+        assertThat(watch.health().getStatus()).isEqualTo(Status.UP);
+        assertThat(consent.current()).isNull();
     }
 
     @Test
