@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -30,47 +26,14 @@ import org.springframework.web.util.UriComponentsBuilder;
         })
 class ConsentPageTest extends EndToEndTest {
 
-    private final HttpClient browserless =
-            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-
-    /** A browser's visit to the consent page up to Entra ID's answer: the callback's target and the browser's cookie. */
-    record SignedIn(String callback, String cookie, String authorization) {}
-
-    private SignedIn signIn() throws Exception {
-        RawHttp.Answer renew = RawHttp.get(port, "/consent/renew");
-        assertThat(renew.status()).isEqualTo(302);
-        String cookie = renew.header("Set-Cookie");
+    /** The sign-in, with the cookie's attributes checked on the way. */
+    private ConsentSignIn signIn() {
+        String cookie = RawHttp.get(port, "/consent/renew").header("Set-Cookie");
         assertThat(cookie)
                 .startsWith("consent-browser=")
                 .contains("HttpOnly", "SameSite=Lax", "Path=/consent")
                 .doesNotContain("Secure"); // plain HTTP here; behind HTTPS it is Secure
-        String authorization = renew.header("Location");
-        // Entra ID (the fixture's issuer) shows its login page (prompt=login: a fresh sign-in); the admin signs in.
-        HttpResponse<String> page = browserless.send(
-                HttpRequest.newBuilder(URI.create(authorization)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<form", "name=\"username\"");
-        String form = "username=" + encode(LocalTokenIssuer.PARTNER_ADMIN) + "&claims="
-                + encode(LocalTokenIssuer.partnerAdminClaims());
-        HttpResponse<Void> back = browserless.send(
-                HttpRequest.newBuilder(URI.create(authorization))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form))
-                        .build(),
-                HttpResponse.BodyHandlers.discarding());
-        String callback = back.headers()
-                .firstValue("Location")
-                .orElseThrow(() -> new AssertionError(back.statusCode() + " from " + authorization));
-        assertThat(callback).startsWith("http://127.0.0.1:" + port + "/consent/callback?");
-        URI target = URI.create(callback);
-        return new SignedIn(
-                target.getRawPath() + "?" + target.getRawQuery(),
-                cookie.substring(0, cookie.indexOf(';')),
-                authorization);
-    }
-
-    private static String encode(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+        return ConsentSignIn.at(port);
     }
 
     @Test
@@ -91,7 +54,7 @@ class ConsentPageTest extends EndToEndTest {
         assertThat(down.body()).contains("must be renewed", "mfa-required", "900421", "/consent/renew");
 
         // The admin's sign-in lacked MFA: Partner Center says so, and nothing changes.
-        SignedIn withoutMfa = signIn();
+        ConsentSignIn withoutMfa = signIn();
         RawHttp.Answer refused = RawHttp.get(port, withoutMfa.callback(), "Cookie", withoutMfa.cookie());
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.body()).contains("Nothing was changed", "no-mfa");
@@ -99,7 +62,7 @@ class ConsentPageTest extends EndToEndTest {
 
         // With MFA (the simulator's switch off again), the renewal goes through and the consent works at once.
         Fixture.resetSimulator();
-        SignedIn withMfa = signIn();
+        ConsentSignIn withMfa = signIn();
         RawHttp.Answer renewed = RawHttp.get(port, withMfa.callback(), "Cookie", withMfa.cookie());
         assertThat(renewed.status()).as(renewed.body()).isEqualTo(200);
         assertThat(renewed.body()).contains("renewed by <strong>" + LocalTokenIssuer.PARTNER_ADMIN);
@@ -109,7 +72,7 @@ class ConsentPageTest extends EndToEndTest {
         assertThat(RawHttp.get(port, withMfa.callback(), "Cookie", withMfa.cookie())
                         .body())
                 .contains("state-used");
-        SignedIn another = signIn();
+        ConsentSignIn another = signIn();
         RawHttp.Answer elsewhere = RawHttp.get(port, another.callback());
         assertThat(elsewhere.status()).isEqualTo(400);
         assertThat(elsewhere.body()).contains("other-browser");

@@ -2,17 +2,22 @@ package com.contoso.partnercenter.bff.fleet;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.contoso.partnercenter.bff.ConsentSignIn;
 import com.contoso.partnercenter.bff.EndToEnd;
 import com.contoso.partnercenter.bff.RawHttp;
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.time.Duration;
+import java.util.List;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -104,5 +109,58 @@ class FleetConsentTest {
             assertThat(second.management("/actuator/prometheus").body())
                     .containsPattern("partner_center_consent_required\\{[^}]*reason=\"none\"} 0");
         }
+    }
+
+    /**
+     * The consent page in a fleet: the renewal started on one replica comes back to another (a load balancer does
+     * not care), works there, and a replayed state is refused on either; every replica then calls Partner Center
+     * with the new consent's token, the old pods included.
+     */
+    @Test
+    void aRenewalStartedOnOneReplicaEndsOnAnotherAndTheWholeFleetTakesTheNewConsent() {
+        String entra = issuer.issuerUrl(LocalTokenIssuer.ENTRA_ISSUER).toString();
+        try (Fleet fleet = new Fleet(partnerCenter, issuer, redis, LocalTokenIssuer.consent(issuer))
+                .with("partner-center.auth.tenant-id", LocalTokenIssuer.PARTNER_TENANT)
+                .with("partner-center.auth.authorization-uri", entra + "/authorize")
+                .with("partner-center.auth.jwk-set-uri", entra + "/jwks")
+                .with("partner-center.auth.issuer-uri", entra)
+                .with("partner-center.consent.enabled", "true")
+                .with("partner-center.consent.allowed-users", LocalTokenIssuer.PARTNER_ADMIN)) {
+            Fleet.Replica first = fleet.start();
+            Fleet.Replica second = fleet.start();
+            String token = EndToEnd.readerToken(issuer);
+            // A customer nobody asked about: an App+User call to Partner Center each time, none from the cache.
+            java.util.function.Supplier<String> status =
+                    () -> "/api/v1/customers/" + java.util.UUID.randomUUID() + "/validation-status";
+            assertThat(first.get(status.get(), token).status()).isEqualTo(404);
+            String before = lastBearer();
+
+            ConsentSignIn signedIn = ConsentSignIn.at(first.port);
+            RawHttp.Answer renewed = RawHttp.get(second.port, signedIn.callback(), "Cookie", signedIn.cookie());
+
+            assertThat(renewed.status()).as(renewed.body()).isEqualTo(200);
+            assertThat(renewed.body()).contains("on every replica");
+            for (Fleet.Replica replica : List.of(first, second)) {
+                RawHttp.Answer replayed = RawHttp.get(replica.port, signedIn.callback(), "Cookie", signedIn.cookie());
+                assertThat(replayed.status()).isEqualTo(400);
+                assertThat(replayed.body()).contains("state-used");
+            }
+            // The old chain's access token is dropped everywhere: both replicas call with the new consent's.
+            assertThat(second.get(status.get(), token).status()).isEqualTo(404);
+            String after = lastBearer();
+            assertThat(after).isNotEqualTo(before);
+            Awaitility.await("the first replica takes the new consent")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> first.get(status.get(), token).status() == 404
+                            && lastBearer().equals(after));
+            assertThat(RawHttp.get(first.port, "/consent").body()).contains("Last renewed here: 20");
+        }
+    }
+
+    // The bearer token of the last App+User call Partner Center got.
+    private static String lastBearer() {
+        List<LoggedRequest> calls =
+                partnerCenter.findAll(getRequestedFor(urlPathMatching("/v1/customers/.*/validationStatus")));
+        return calls.get(calls.size() - 1).getHeader("Authorization");
     }
 }
