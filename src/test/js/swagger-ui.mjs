@@ -1,47 +1,24 @@
 // Swagger UI in a real browser, used as a person would: Authorize through the OAuth2 dialog (prefilled in the
 // local run), then try the purchase eligibility of the documented blocked customer and read the answer.
 // Usage: node swagger-ui.mjs <baseUrl> <screenshotPath>. Exits 0 when every step passed, 1 otherwise.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, check, finish, launch } from './browser.mjs';
 
 const [baseUrl, screenshotPath] = process.argv.slice(2);
 if (!baseUrl || !screenshotPath) {
   console.error('Usage: node swagger-ui.mjs <baseUrl> <screenshotPath>');
   process.exit(2);
 }
-const CHROMIUM = '/usr/bin/chromium'; // Debian's chromium, as CI installs it
 const CUSTOMER = 'c0ffee00-0000-4000-8000-000000000002'; // UnderReview in the local run
 const PATH = '/api/v1/customers/{customerId}/purchase-eligibility';
 
 let step = 'launching Chromium at ' + CHROMIUM;
 const log = (message) => console.log(`swagger-ui: ${message}`);
-const check = (condition, message) => {
-  if (!condition) throw new Error(message);
-};
 
 let browser;
 let page;
 let failure;
 try {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  page.setDefaultTimeout(20_000);
-  page.on('console', (message) => {
-    if (message.type() === 'error') log(`browser console: ${message.text()}`);
-  });
-  page.on('requestfailed', (request) => log(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`));
+  ({ browser, page } = await launch(log));
 
   step = 'opening Swagger UI';
   await page.goto(`${baseUrl}/swagger-ui/index.html`);
@@ -110,16 +87,6 @@ try {
   failure = error;
   console.error(`swagger-ui: FAILED while ${step}: ${error.message}`);
 } finally {
-  if (page) {
-    try {
-      mkdirSync(dirname(screenshotPath), { recursive: true });
-      // The whole page when something failed, so whatever went wrong is in it.
-      await page.screenshot({ path: screenshotPath, fullPage: Boolean(failure) });
-      log(`screenshot: ${screenshotPath}`);
-    } catch (error) {
-      console.error(`swagger-ui: no screenshot: ${error.message}`);
-    }
-  }
-  await browser?.close();
+  await finish(browser, page, screenshotPath, failure, log);
 }
 process.exit(failure ? 1 : 0);
