@@ -13,10 +13,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -104,6 +107,36 @@ class LocalRunTest {
         assertThat(health.get("components").has("redis")).isFalse();
         assertThat(health.at("/components/partnerCenterCredentials/status").asString())
                 .isEqualTo("UP");
+    }
+
+    /** The operators' guide's way to try a certificate locally: the local issuer takes the assertion. */
+    @Test
+    void aCertificateInsteadOfTheSecretCanBeTriedLocally(@TempDir Path directory) throws Exception {
+        OpenSsl.selfSigned(directory, "app");
+        try (ConfigurableApplicationContext withCertificate = LocalPartnerCenterBff.start(
+                0,
+                0,
+                "--server.port=0",
+                "--management.server.port=0",
+                "--partner-center.auth.client-authentication=certificate",
+                "--partner-center.auth.client-secret=",
+                "--partner-center.auth.certificate-bundle=entra",
+                "--spring.ssl.bundle.pem.entra.keystore.certificate=file:" + directory.resolve("app.crt"),
+                "--spring.ssl.bundle.pem.entra.keystore.private-key=file:" + directory.resolve("app.key"))) {
+            String there =
+                    "http://127.0.0.1:" + withCertificate.getEnvironment().getProperty("local.server.port");
+            String token =
+                    tokenByTheReadyLinesCommand(withCertificate.getEnvironment().getProperty("local.token-url"));
+            for (String path : List.of(
+                    "/api/v1/gcc-validation-codes", // App-only
+                    "/api/v1/customers/" + PartnerCenterSimulator.ALLOWED + "/validation-status")) { // App+User
+                assertThat(send(HttpRequest.newBuilder(URI.create(there + path))
+                                        .header("Authorization", "Bearer " + token))
+                                .statusCode())
+                        .as(path)
+                        .isEqualTo(200);
+            }
+        }
     }
 
     @Test

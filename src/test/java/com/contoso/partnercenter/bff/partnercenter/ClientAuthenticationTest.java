@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,18 +114,19 @@ class ClientAuthenticationTest {
         Files.move(renewed.resolve("app.crt"), directory.resolve("app.crt"), StandardCopyOption.REPLACE_EXISTING);
         X509Certificate next = certificate(directory.resolve("app.crt"));
         String thumbprint = thumbprint(next).toString();
-        Instant until = Instant.now().plusSeconds(20);
-        String seen = null;
-        while (!thumbprint.equals(seen) && Instant.now().isBefore(until)) {
-            Thread.sleep(200); // the bundle's file watcher: a real process the test waits on
-            partnerCenter.validationCodes();
-            List<Map<String, String>> all = tokenRequests();
-            seen = SignedJWT.parse(all.get(all.size() - 1).get("client_assertion"))
-                    .getHeader()
-                    .getX509CertSHA256Thumbprint()
-                    .toString();
-        }
-        assertThat(seen).as("the renewed certificate's thumbprint").isEqualTo(thumbprint);
+        // The bundle's file watcher is a real process the test waits on.
+        Awaitility.await("the renewed certificate's thumbprint in the assertion")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    partnerCenter.validationCodes();
+                    List<Map<String, String>> all = tokenRequests();
+                    return thumbprint.equals(
+                            SignedJWT.parse(all.get(all.size() - 1).get("client_assertion"))
+                                    .getHeader()
+                                    .getX509CertSHA256Thumbprint()
+                                    .toString());
+                });
         List<Map<String, String>> all = tokenRequests();
         verifiedAsEntraIdWould(all.get(all.size() - 1).get("client_assertion"), next);
     }
