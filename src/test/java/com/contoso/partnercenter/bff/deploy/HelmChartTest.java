@@ -267,6 +267,41 @@ class HelmChartTest {
     }
 
     @Test
+    void theConsentPageIsSwitchedOnWithItsUsersAndTheIngressReachesIt() {
+        List<Map<String, Object>> off = render(c -> c.set("ingress.enabled", "true")
+                .set("ingress.hosts[0].host", "bff.contoso.example")
+                .set("ingress.hosts[0].paths[0].path", "/api")
+                .set("ingress.hosts[0].paths[0].pathType", "Prefix"));
+        assertThat(values(at(one(off, "Deployment"), "spec", "template", "spec", "containers", "0", "env")))
+                .doesNotContainKey("PARTNER_CENTER_CONSENT_ENABLED");
+        List<Map<String, Object>> offPaths = at(one(off, "Ingress"), "spec", "rules", "0", "http", "paths");
+        assertThat(offPaths).extracting(path -> path.get("path")).containsExactly("/api");
+
+        List<Map<String, Object>> on = render(c -> c.set("ingress.enabled", "true")
+                .set("ingress.hosts[0].host", "bff.contoso.example")
+                .set("ingress.hosts[0].paths[0].path", "/api")
+                .set("ingress.hosts[0].paths[0].pathType", "Prefix")
+                .set("consent.enabled", "true")
+                .set("consent.allowedUsers[0]", "admin@contoso.example")
+                .set("consent.allowedUsers[1]", "4a1b2c3d-0000-4000-8000-000000000001")
+                .set("consent.redirectUri", "https://bff.contoso.example/consent/callback"));
+        assertThat(values(at(one(on, "Deployment"), "spec", "template", "spec", "containers", "0", "env")))
+                .containsEntry("PARTNER_CENTER_CONSENT_ENABLED", "true")
+                .containsEntry(
+                        "PARTNER_CENTER_CONSENT_ALLOWED_USERS",
+                        "admin@contoso.example,4a1b2c3d-0000-4000-8000-000000000001")
+                .containsEntry("PARTNER_CENTER_CONSENT_REDIRECT_URI", "https://bff.contoso.example/consent/callback");
+        List<Map<String, Object>> onPaths = at(one(on, "Ingress"), "spec", "rules", "0", "http", "paths");
+        assertThat(onPaths).extracting(path -> path.get("path")).containsExactly("/api", "/consent");
+        // An Ingress that routes everything reaches the page already: no second path.
+        List<Map<String, Object>> everything =
+                render(c -> c.set("ingress.enabled", "true").set("consent.enabled", "true"));
+        List<Map<String, Object>> everythingPaths =
+                at(one(everything, "Ingress"), "spec", "rules", "0", "http", "paths");
+        assertThat(everythingPaths).extracting(path -> path.get("path")).containsExactly("/");
+    }
+
+    @Test
     void optionalFeaturesAreOffByDefault() {
         List<Map<String, Object>> objects = render(c -> c);
 
