@@ -14,6 +14,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.contoso.partnercenter.bff.TestClock;
 import com.contoso.partnercenter.bff.partnercenter.auth.ConsentState;
 import com.contoso.partnercenter.bff.partnercenter.failure.ConsentNeeded;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -30,6 +31,7 @@ import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -39,13 +41,17 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The consent renewed in the service, against WireMock as Entra ID (its token endpoint and keys) and as Partner
  * Center (the MFA proof): the cases a real login page cannot produce, each showing what it changes and what not.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ConsentRenewalTest {
 
     static final String TENANT = "tenant-1";
@@ -82,16 +88,20 @@ class ConsentRenewalTest {
         wireMock.stubFor(get(urlPathEqualTo(STATUS_PATH))
                 .willReturn(okJson("{\"type\": \"account\", \"status\": \"Allowed\", \"lastUpdateDateTime\": \"\"}")));
         mfaCompliant(true);
-        module = modules.start(
-                wireMock.baseUrl(),
-                "partner-center.deadline=8s",
-                "partner-center.auth.timeout=5s",
-                "partner-center.auth.authorization-uri=" + wireMock.baseUrl() + "/authorize",
-                "partner-center.auth.jwk-set-uri=" + wireMock.baseUrl() + "/keys",
-                "partner-center.auth.issuer-uri=" + wireMock.baseUrl() + "/v2.0",
-                "partner-center.consent.enabled=true",
-                "partner-center.consent.allowed-users=someone-else@contoso.example," + ADMIN.toLowerCase());
+        module = modules.start(wireMock.baseUrl(), consentSettings());
         renewal = module.bean(ConsentRenewal.class);
+    }
+
+    private static String[] consentSettings() {
+        return new String[] {
+            "partner-center.deadline=8s",
+            "partner-center.auth.timeout=5s",
+            "partner-center.auth.authorization-uri=" + wireMock.baseUrl() + "/authorize",
+            "partner-center.auth.jwk-set-uri=" + wireMock.baseUrl() + "/keys",
+            "partner-center.auth.issuer-uri=" + wireMock.baseUrl() + "/v2.0",
+            "partner-center.consent.enabled=true",
+            "partner-center.consent.allowed-users=someone-else@contoso.example," + ADMIN.toLowerCase()
+        };
     }
 
     private void mfaCompliant(boolean compliant) {
@@ -278,6 +288,42 @@ class ConsentRenewalTest {
         wireMock.verify(postRequestedFor(urlPathEqualTo(TOKEN_PATH))
                 .withRequestBody(containing("refresh_token=refresh-token-0")));
         assertThat(renewal.status().lastRenewed()).isNull();
+    }
+
+    @Test
+    void aSignInThatTookLongerThanTenMinutesIsUnknownAndChangesNothing() throws Exception {
+        TestClock clock = new TestClock(Instant.now());
+        ModuleUnderTest slow = modules.startWith(clock, wireMock.baseUrl(), consentSettings());
+        ConsentRenewal renewal = slow.bean(ConsentRenewal.class);
+        ConsentRenewal.Started started = renewal.begin(BASE);
+        Map<String, String> asked = query(started.authorizationUri());
+        entraIdAnswers(asked.get("nonce"), entraIdKey, claims -> {});
+
+        clock.advance(Duration.ofMinutes(10).plusSeconds(1));
+        ConsentRenewal.Outcome outcome = renewal.complete(asked.get("state"), "the-code", null, started.browser());
+
+        assertThat(outcome.status()).isEqualTo(400);
+        assertThat(outcome.outcome()).isEqualTo("state-unknown");
+        wireMock.verify(
+                0,
+                postRequestedFor(urlPathEqualTo(TOKEN_PATH))
+                        .withRequestBody(containing("grant_type=authorization_code")));
+    }
+
+    @Test
+    void noCodeOrTokenReachesALogLine(CapturedOutput output) throws Exception {
+        ConsentRenewal.Started started = renewal.begin(BASE);
+        Map<String, String> asked = query(started.authorizationUri());
+        entraIdAnswers(asked.get("nonce"), entraIdKey, claims -> {});
+
+        assertThat(renewal.complete(asked.get("state"), "the-code", null, started.browser())
+                        .renewed())
+                .isTrue();
+        module.partnerCenter().validationStatus(CUSTOMER);
+
+        assertThat(output.getAll())
+                .contains("The service's consent was renewed on its consent page")
+                .doesNotContain("the-code", "new-access", "new-refresh", asked.get("state"), started.browser());
     }
 
     @Test

@@ -96,6 +96,11 @@ final class ModuleUnderTest implements AutoCloseable {
         }
 
         ModuleUnderTest start(String baseUrl, String... properties) {
+            return startWith(Clock.systemUTC(), baseUrl, properties);
+        }
+
+        /** The same, with the module's clock the test's. */
+        ModuleUnderTest startWith(Clock clock, String baseUrl, String... properties) {
             List<String> all = new ArrayList<>(List.of(
                     "partner-center.cache.ttl=0",
                     "resilience4j.retry.configs.default.wait-duration=20ms",
@@ -105,7 +110,7 @@ final class ModuleUnderTest implements AutoCloseable {
                     "resilience4j.circuitbreaker.configs.default.sliding-window-size=100",
                     "resilience4j.circuitbreaker.configs.default.minimum-number-of-calls=100"));
             all.addAll(List.of(properties));
-            var module = ModuleUnderTest.start(baseUrl, tokenUri.get(), Clock.systemUTC(), all.toArray(String[]::new));
+            var module = ModuleUnderTest.start(baseUrl, tokenUri.get(), clock, all.toArray(String[]::new));
             started.add(module);
             return module;
         }
