@@ -92,6 +92,9 @@ class ConsentPageTest extends EndToEndTest {
                 .contains("The service's consent was renewed on its consent page (it was mfa-required")
                 .doesNotContain(code);
         assertThat(renewed.body() + refused.body() + withMfa.authorization()).doesNotContain(code);
+        // The INFO line names the request that renewed it, as the audit does.
+        assertThat(logs)
+                .containsPattern("\\[partner-center-bff,[0-9a-f-]{36},[^]]*] [^\n]*The service's consent was renewed");
         // The audit names the request that did it.
         assertThat(logs).containsPattern("\"outcome\":\"renewed\",\"correlationId\":\"[0-9a-f-]{36}\"");
     }

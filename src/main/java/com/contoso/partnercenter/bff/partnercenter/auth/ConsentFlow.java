@@ -4,6 +4,7 @@ import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import com.contoso.partnercenter.bff.partnercenter.fleet.FleetState;
 import com.contoso.partnercenter.bff.partnercenter.fleet.TokenCipher;
 import com.contoso.partnercenter.bff.partnercenter.upstream.Connectors;
+import com.contoso.partnercenter.bff.partnercenter.upstream.RequestContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -341,7 +342,9 @@ public final class ConsentFlow {
                                         clock.instant().toString(),
                                         KEEP_RENEWED)
                                 .onErrorResume(e -> Mono.empty()))
-                        .then(Mono.fromRunnable(() -> consent.renewedInService(fleetWide())))
+                        // Its INFO line names the request that renewed it, whichever thread Redis answered on.
+                        .then(Mono.deferContextual(context -> Mono.fromRunnable(
+                                () -> RequestContext.inScope(context, () -> consent.renewedInService(fleetWide())))))
                         .thenReturn(who);
         });
     }
