@@ -145,11 +145,13 @@ public class UpstreamResilience {
                                 .protect(operation, breakerKey, limited)
                                 .transform(BulkheadOperator.of(p.bulkhead)))
                         .onErrorMap(BulkheadFullException.class, e -> PartnerCenterException.overloaded(operation))
-                        .doOnError(PartnerCenterException.class, e -> {
-                            if (e.kind().closesGate()) {
-                                gates.close(operation, customerId, e.retryAfter());
-                            }
-                        })
+                        // The gate is closed for the fleet before the failure goes on (to a retry, or the portal).
+                        .onErrorResume(
+                                PartnerCenterException.class,
+                                e -> e.kind().closesGate()
+                                        ? gates.close(operation, customerId, e.retryAfter())
+                                                .then(Mono.error(e))
+                                        : Mono.error(e))
                         .onErrorMap(PartnerCenterException.class, e -> pastDeadline(e, deadlineAt));
             });
             return attempt.transform(RetryOperator.of(p.retry))

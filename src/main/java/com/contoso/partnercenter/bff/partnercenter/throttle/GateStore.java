@@ -49,13 +49,18 @@ public final class GateStore {
         }
     }
 
-    /** Closes the gate until {@code until}; a gate already closed for longer stays so. */
-    public void close(String gate, Instant until) {
+    /**
+     * Closes the gate until {@code until}; a gate already closed for longer stays so. Completes once the fleet's
+     * state has it (or did not answer): the portal's 503 goes out after the other replicas can see the gate, so a
+     * request on another replica a moment later is not sent to Partner Center.
+     */
+    public Mono<Void> close(String gate, Instant until) {
         String key = key(gate);
-        known.keepLater(key, until).subscribe();
-        if (state.reachesOtherReplicas()) {
-            state.keepLater(key, until).subscribe();
-        }
+        Mono<Boolean> here = known.keepLater(key, until);
+        return state.reachesOtherReplicas()
+                ? here.then(state.keepLater(key, until).onErrorResume(e -> Mono.empty()))
+                        .then()
+                : here.then();
     }
 
     /** How many gates whose names start with {@code prefix} this replica knows to be closed now. */

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -66,11 +65,12 @@ public final class ThrottleGates {
     }
 
     /** Closes the gate of this call's scope for {@code wait}; a gate already closed for longer stays so. */
-    public void close(Operation operation, String customerId, Duration wait) {
-        Instant until = clock.instant().plus(wait);
-        store.close(key(operation, customerId), until);
-        meters.counter("partner.center.throttle.gate.closed", "operation", operation.instanceName())
-                .increment();
+    public Mono<Void> close(Operation operation, String customerId, Duration wait) {
+        return Mono.defer(() -> {
+            meters.counter("partner.center.throttle.gate.closed", "operation", operation.instanceName())
+                    .increment();
+            return store.close(key(operation, customerId), clock.instant().plus(wait));
+        });
     }
 
     private String key(Operation operation, String customerId) {
