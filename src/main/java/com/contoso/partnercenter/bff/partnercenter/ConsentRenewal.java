@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The module's second front door: the consent a partner admin renews in the service (the consent page), as plain
- * blocking calls for request threads. Behind it Entra ID's authorization code flow, the ID token's checks, the proof
+ * blocking calls for request threads, waiting as {@link PartnerCenter} does. Behind it Entra ID's authorization code flow, the ID token's checks, the proof
  * on Partner Center and the fleet's refresh-token chain ({@code auth.ConsentFlow}).
  */
 @Component
@@ -79,7 +79,7 @@ public class ConsentRenewal {
                         0,
                         Duration.between(clock.instant(), issuedAt.plus(lifetime))
                                 .toDays());
-        Instant lastRenewed = flow.lastRenewed().contextCapture().block();
+        Instant lastRenewed = PartnerCenter.waitFor(flow.lastRenewed());
         return new Status(
                 settings.enabled(),
                 required == null,
@@ -94,16 +94,13 @@ public class ConsentRenewal {
 
     /** A new sign-in at Entra ID, coming back to this service, reached at {@code base} (scheme, host and port). */
     public Started begin(URI base) {
-        ConsentFlow.Started started =
-                flow.start(redirectUri(base)).contextCapture().block();
+        ConsentFlow.Started started = PartnerCenter.waitFor(flow.start(redirectUri(base)));
         return new Started(started.authorizationUri(), started.browser());
     }
 
     /** The browser is back: every check, then the new consent for the fleet, or nothing changed. */
     public Outcome complete(String state, String code, String error, String browser) {
-        ConsentFlow.Result result = Mono.defer(() -> flow.complete(state, code, error, browser))
-                .contextCapture()
-                .block();
+        ConsentFlow.Result result = PartnerCenter.waitFor(Mono.defer(() -> flow.complete(state, code, error, browser)));
         ConsentFlow.Outcome outcome = result.outcome();
         return new Outcome(
                 outcome.status(), outcome.reason(), outcome.message(), result.detail(), result.user(), result.tenant());

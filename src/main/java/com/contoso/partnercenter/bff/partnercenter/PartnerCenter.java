@@ -93,17 +93,22 @@ public class PartnerCenter {
         CacheStatus status = new CacheStatus();
         T value;
         try {
-            value = call.contextWrite(context -> {
-                        var withStatus = context.put(CacheStatus.class, status);
-                        return due == null ? withStatus : new Deadline(due).within(withStatus);
-                    })
-                    // The request's correlation id and portal, for the pipeline's threads (RequestContext).
-                    .contextCapture()
-                    .block();
+            value = waitFor(call.contextWrite(context -> {
+                var withStatus = context.put(CacheStatus.class, status);
+                return due == null ? withStatus : new Deadline(due).within(withStatus);
+            }));
         } catch (PartnerCenterException failure) {
             throw failure.answeredAs(status.headerValue());
         }
         return new Answer<>(value, status.headerValue(), maxAge(status), status.age());
+    }
+
+    /**
+     * The module's one way to wait for its pipeline, for both front doors (this and {@link ConsentRenewal}): the
+     * request's correlation id and portal are captured into it first, for the pipeline's threads (RequestContext).
+     */
+    static <T> T waitFor(Mono<T> pipeline) {
+        return pipeline.contextCapture().block();
     }
 
     // A portal may keep an answer as long as this service's cache serves it; none that no cache holds.
