@@ -6,6 +6,7 @@ import {
   isDecision,
   PartnerCenterBffError,
   type ClientOptions,
+  type CustomerEvent,
   type PartnerCenterBffClient,
 } from '../src/index.js';
 
@@ -88,6 +89,41 @@ export async function eligibilityOrProblem(bff: PartnerCenterBffClient, customer
   }
 }
 
+/** One row of a list view of customers. */
+export interface CustomerRow {
+  customerId: string;
+  accountStatus: string;
+  canPurchase: boolean;
+  qualifications: string[];
+}
+
+/**
+ * A list view that updates itself: one stream for the customers on the page, and the page drawn again whenever
+ * one of them changes (Microsoft decides on a review, another portal requests a qualification), instead of a
+ * timer per customer. Runs until `signal` aborts (the page is left).
+ */
+export function customerList(
+  bff: PartnerCenterBffClient,
+  customerIds: string[],
+  draw: (rows: CustomerRow[]) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const rows = new Map<string, CustomerRow>();
+  return bff.watchCustomers(
+    customerIds,
+    (event: CustomerEvent) => {
+      rows.set(event.customerId, {
+        customerId: event.customerId,
+        accountStatus: event.validationStatus?.status ?? 'none kept',
+        canPurchase: event.eligibility.eligible,
+        qualifications: (event.qualifications?.items ?? []).map((q) => `${q.qualification ?? '?'}: ${q.vettingStatus ?? '?'}`),
+      });
+      draw(customerIds.flatMap((id) => rows.get(id) ?? []));
+    },
+    { signal },
+  );
+}
+
 /** Retries what the service calls retryable, waiting as it says, but never longer than a person would. */
 async function withRetries<T>(attempt: () => Promise<T>, tries = 3, longestWaitSeconds = 5): Promise<T> {
   for (let tried = 1; ; tried++) {
@@ -127,5 +163,29 @@ export async function tour(baseUrl: string, token: string) {
   const educationAgain = await requestEducation(bff, customer(12), key);
   const basket = await checkout(bff, [customer(1), customer(2), customer(13)]);
   const throttled = await eligibilityOrProblem(bff, customer(13));
-  return { codes, page, pageAgain, education, educationAgain, basket, throttled };
+  const list = await listThatUpdatesItself(bff, [customer(2), customer(11)], async () => {
+    await requestEducation(bff, customer(11), crypto.randomUUID());
+  });
+  return { codes, page, pageAgain, education, educationAgain, basket, throttled, list };
+}
+
+// The list view drawn first, then again after an update made meanwhile: the update reaches the stream at once.
+async function listThatUpdatesItself(bff: PartnerCenterBffClient, customerIds: string[], update: () => Promise<void>) {
+  const drawn: CustomerRow[][] = [];
+  const page = new AbortController();
+  const watching = customerList(bff, customerIds, (rows) => drawn.push(rows), page.signal);
+  const until = async (what: () => boolean) => {
+    for (let waited = 0; !what(); waited += 50) {
+      if (waited > 10_000) throw new Error(`The list was not drawn as expected: ${JSON.stringify(drawn)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  await until(() => drawn.at(-1)?.length === customerIds.length);
+  const first = drawn.at(-1) ?? [];
+  await update();
+  const changed = (rows: CustomerRow[] | undefined) => JSON.stringify(rows) !== JSON.stringify(first);
+  await until(() => changed(drawn.at(-1)));
+  page.abort();
+  await watching;
+  return { first, afterUpdate: drawn.at(-1) ?? [] };
 }

@@ -142,6 +142,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customer-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch customers for changes (server-sent events)
+         * @description A text/event-stream of events named customer, each with an increasing id and one line of JSON (CustomerEvent): first the current state of every customer asked for, then an event whenever a customer's validation status, eligibility or qualifications change, and only then. The service reads each watched customer once per partner-center.watch.interval for the whole fleet; a portal's own update reaches the stream within 2 s. A comment line (: keep-alive) comes at least every 15 s. The stream ends when the token expires and when the service stops: reconnect (with a new token), and the stream starts again with the current state. Browsers' EventSource cannot send a bearer token: read it with fetch (the TypeScript client's watchCustomers does). 429 with Retry-After when the fleet would watch more than partner-center.watch.max-customers. Needs partner-center.read.
+         */
+        get: operations["watchCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -305,6 +325,20 @@ export interface components {
         SyncQualification: {
             /** @example Education */
             qualification: string | null;
+        };
+        /** @description A customer's state, the data of a customer event: sent first, then whenever a part of it changes. */
+        CustomerEvent: {
+            /**
+             * @description The customer's tenant id, as the stream asked for it.
+             * @example 0f2d5c61-8c6e-4a55-a8b2-3f9b6c1d2e4a
+             */
+            customerId: string;
+            /** @description As GET validation-status answers it; null when Partner Center keeps no account status for the customer. */
+            validationStatus: components["schemas"]["ValidationStatus"] | null;
+            /** @description As GET purchase-eligibility answers it. */
+            eligibility: components["schemas"]["PurchaseEligibility"];
+            /** @description As GET qualifications answers it; null when Partner Center has none. */
+            qualifications: components["schemas"]["ItemsCustomerQualification"] | null;
         };
         /** @description An RFC 9457 problem. */
         Problem: {
@@ -1343,6 +1377,77 @@ export interface operations {
                     "X-Correlation-Id"?: string;
                     /** @description RFC 9211: where the answer came from: partner-center-bff; hit, partner-center-bff; fwd=miss (asked Partner Center), partner-center-bff; fwd=miss; collapsed (waited for another request's call), partner-center-bff; fwd=bypass (caching off), with detail=fleet when another replica had it, or partner-center-bff; hit; ttl=-<seconds past fresh>; detail=stale-if-error: Partner Center could not answer and this is the last answer it gave (see Age). Purchase eligibility answers a last-known decision only when it blocks purchases. */
                     "Cache-Status"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    watchCustomers: {
+        parameters: {
+            query: {
+                /** @description The customers to watch: 1 to 100 distinct tenant ids (GUIDs), the parameter repeated. */
+                customerId: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream of customer events. */
+            200: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["CustomerEvent"];
+                };
+            };
+            /** @description Invalid input (path, query or body). */
+            400: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or not a valid one. */
+            401: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the needed permission. */
+            403: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The fleet already watches partner-center.watch.max-customers customers. Retry-After says when customers of closed streams have left. */
+            429: {
+                headers: {
+                    /** @description The request's correlation id: the caller's X-Correlation-Id when it sent a GUID, otherwise a new one. Quote it when reporting a problem. */
+                    "X-Correlation-Id"?: string;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

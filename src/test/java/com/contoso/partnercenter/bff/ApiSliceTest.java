@@ -6,6 +6,7 @@ import com.contoso.partnercenter.bff.partnercenter.Answer;
 import com.contoso.partnercenter.bff.partnercenter.ConsentRenewal;
 import com.contoso.partnercenter.bff.partnercenter.CreatedQualification;
 import com.contoso.partnercenter.bff.partnercenter.CustomerQualification;
+import com.contoso.partnercenter.bff.partnercenter.CustomerWatch;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenter;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,6 +65,10 @@ public abstract class ApiSliceTest {
     // The consent page's front door: no slice test is about it (ConsentPageTest is).
     @MockitoBean
     ConsentRenewal consentRenewal;
+
+    // The stream's front door: no slice test is about it (CustomerEventsTest is).
+    @MockitoBean
+    CustomerWatch customerWatch;
 
     /** The front door's answer: straight from Partner Center, as with the cache off. */
     protected static <T> Answer<T> answer(T value) {

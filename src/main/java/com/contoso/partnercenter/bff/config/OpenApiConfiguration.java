@@ -15,6 +15,7 @@ import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.BooleanSchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.JsonSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
@@ -104,11 +105,14 @@ class OpenApiConfiguration {
         return openApi -> {
             // springdoc drops component schemas no annotation refers to before customizers run.
             openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            nullableReferences(openApi.getComponents().getSchemas().get("CustomerEvent"));
             openApi.getPaths()
                     .forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
                         var responses = operation.getResponses();
-                        // A batch answers each customer's upstream failure inside its 200, never as its own status.
-                        boolean upstream = path.startsWith("/api/") && !path.endsWith("/batch");
+                        // A batch answers each customer's upstream failure inside its 200, never as its own status;
+                        // a stream of events has no failure of its own once started (a failed reading sends nothing).
+                        boolean stream = path.endsWith("/customer-events");
+                        boolean upstream = path.startsWith("/api/") && !path.endsWith("/batch") && !stream;
                         Map<String, ApiResponse> problems = new LinkedHashMap<>();
                         problems.put(
                                 "400",
@@ -203,6 +207,20 @@ class OpenApiConfiguration {
                                             true,
                                             null));
                         }
+                        if (stream) {
+                            problems.put(
+                                    "429",
+                                    problem(
+                                            429,
+                                            "The fleet already watches partner-center.watch.max-customers customers."
+                                                    + " Retry-After says when customers of closed streams have left.",
+                                            "watch-limit-reached",
+                                            "Too many customers watched",
+                                            "The service watches 990 customers for the whole fleet, and 20 more would"
+                                                    + " pass its limit of 1000 (partner-center.watch.max-customers).",
+                                            true,
+                                            Map.of("retryAfter", 30)));
+                        }
                         boolean conditional = upstream && method == PathItem.HttpMethod.GET;
                         boolean idempotent = upstream && method == PathItem.HttpMethod.POST;
                         if (conditional) {
@@ -246,7 +264,7 @@ class OpenApiConfiguration {
                         }
                         problems.forEach(responses::putIfAbsent);
                         // Every answer says where it came from, and so do the problems of its upstream call.
-                        Set<String> cacheStatus = !path.startsWith("/api/")
+                        Set<String> cacheStatus = !path.startsWith("/api/") || stream
                                 ? Set.of()
                                 : upstream ? Set.of("200", "201", "304", "404", "502", "503", "504") : Set.of("200");
                         responses.forEach((status, response) -> {
@@ -281,6 +299,22 @@ class OpenApiConfiguration {
                         });
                     }));
         };
+    }
+
+    // springdoc writes a nullable reference as "type": "null" beside the $ref, which generated clients read as
+    // "always null"; what is meant is the referenced object or null.
+    private static void nullableReferences(Schema<?> event) {
+        if (event == null) {
+            return;
+        }
+        event.getProperties()
+                .replaceAll((name, property) -> property.get$ref() == null || property.getTypes() == null
+                        ? property
+                        : new JsonSchema()
+                                .description(property.getDescription())
+                                .anyOf(List.of(
+                                        new JsonSchema().$ref(property.get$ref()),
+                                        new JsonSchema().types(Set.of("null")))));
     }
 
     private static void conditionalHeaders(ApiResponse response) {

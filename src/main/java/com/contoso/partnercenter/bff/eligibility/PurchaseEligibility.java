@@ -39,7 +39,7 @@ public record PurchaseEligibility(
         NOT_COVERED
     }
 
-    static PurchaseEligibility noAccountStatus(String customerId) {
+    public static PurchaseEligibility noAccountStatus(String customerId) {
         return new PurchaseEligibility(
                 customerId,
                 true,
@@ -49,7 +49,7 @@ public record PurchaseEligibility(
     }
 
     /** Matches case-insensitively and ignoring spaces, so "Not Ready", "NotReady" and "notready" are one. */
-    static PurchaseEligibility fromAccountStatus(String customerId, String status) {
+    public static PurchaseEligibility fromAccountStatus(String customerId, String status) {
         String key = status == null ? "" : status.replace(" ", "").toLowerCase(Locale.ROOT);
         return switch (key) {
             case "allowed" ->

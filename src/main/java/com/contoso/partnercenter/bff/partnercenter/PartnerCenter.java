@@ -23,11 +23,13 @@ public class PartnerCenter {
 
     private final PartnerCenterClient client;
     private final IdempotentUpdates updates;
+    private final CustomerWatch watch;
     private final Clock clock;
 
-    PartnerCenter(PartnerCenterClient client, IdempotentUpdates updates, Clock clock) {
+    PartnerCenter(PartnerCenterClient client, IdempotentUpdates updates, CustomerWatch watch, Clock clock) {
         this.client = client;
         this.updates = updates;
+        this.watch = watch;
         this.clock = clock;
     }
 
@@ -38,7 +40,9 @@ public class PartnerCenter {
 
     /** {@code GET /v1/customers/{id}/qualifications}: all of a customer's qualifications (the asynchronous API). */
     public Answer<List<CustomerQualification>> qualifications(String customerId) {
-        return answer(client.qualifications(customerId), null);
+        Answer<List<CustomerQualification>> qualifications = answer(client.qualifications(customerId), null);
+        watch.readQualifications(customerId, qualifications); // a portal's read of a watched customer is news
+        return qualifications;
     }
 
     /**
@@ -64,7 +68,9 @@ public class PartnerCenter {
      */
     public Answer<ValidationStatus> validationStatus(
             String customerId, Predicate<ValidationStatus> staleAcceptable, Instant due) {
-        return answer(client.validationStatus(customerId, staleAcceptable), due);
+        Answer<ValidationStatus> status = answer(client.validationStatus(customerId, staleAcceptable), due);
+        watch.read(customerId, status); // a portal's read of a watched customer is news
+        return status;
     }
 
     /**
@@ -75,7 +81,12 @@ public class PartnerCenter {
      */
     public Answer<CreatedQualification> createQualification(
             String customerId, QualificationUpdate update, IdempotencyKey key) {
-        return answer(key != null ? updates.once(customerId, update, key) : sentOnce(customerId, update), null);
+        Answer<CreatedQualification> created =
+                answer(key != null ? updates.once(customerId, update, key) : sentOnce(customerId, update), null);
+        if (!created.value().replayed()) {
+            watch.updated(customerId); // every stream watching the customer hears of it now, not an interval later
+        }
+        return created;
     }
 
     private Mono<CreatedQualification> sentOnce(String customerId, QualificationUpdate update) {

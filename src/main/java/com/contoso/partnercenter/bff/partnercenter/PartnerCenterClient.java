@@ -201,14 +201,28 @@ class PartnerCenterClient {
                         Operation.VALIDATION_STATUS,
                         customerId,
                         VALIDATION_STATUS,
-                        () -> call(
-                                Operation.VALIDATION_STATUS,
-                                customerId,
-                                HttpMethod.GET,
-                                customers(customerId, "/validationStatus", "type", ACCOUNT),
-                                null,
-                                (operation, body) -> read(operation, body, ValidationStatus.class)),
+                        () -> askForValidationStatus(customerId),
                         staleAcceptable));
+    }
+
+    /** The customer's validation status as Partner Center has it now, never from a cache. */
+    Mono<ValidationStatus> validationStatusFromPartnerCenter(String customerId) {
+        return counted(Operation.VALIDATION_STATUS, askForValidationStatus(customerId));
+    }
+
+    private Mono<ValidationStatus> askForValidationStatus(String customerId) {
+        return call(
+                Operation.VALIDATION_STATUS,
+                customerId,
+                HttpMethod.GET,
+                customers(customerId, "/validationStatus", "type", ACCOUNT),
+                null,
+                (operation, body) -> read(operation, body, ValidationStatus.class));
+    }
+
+    /** What this replica and the fleet keep of the customer's answers is out of date: a watch saw it change. */
+    Mono<Void> changedElsewhere(String customerId) {
+        return cache.invalidate(customerId);
     }
 
     /**

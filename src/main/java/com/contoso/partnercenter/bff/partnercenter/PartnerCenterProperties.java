@@ -41,6 +41,8 @@ import org.springframework.validation.annotation.Validated;
  * @param batch how a batch of eligibility questions fans out to Partner Center.
  * @param eligibility how purchase eligibility is decided when Partner Center cannot answer.
  * @param consent the consent page, where a partner admin renews the App+User consent with MFA.
+ * @param watch the customers portals watch (GET /api/v1/customer-events): how often the fleet reads each, and how
+ *     many it watches at most.
  * @param portals the portals a partner runs against the service, by name (lower-case letters, digits and dashes):
  *     their tokens' client ids and their shares of the partner's quota. Every other client id is the portal
  *     other, share 1.
@@ -62,6 +64,7 @@ public record PartnerCenterProperties(
         @DefaultValue @Valid @NestedConfigurationProperty Batch batch,
         @DefaultValue @Valid @NestedConfigurationProperty Eligibility eligibility,
         @DefaultValue @Valid @NestedConfigurationProperty Consent consent,
+        @DefaultValue @Valid @NestedConfigurationProperty Watch watch,
 
         @DefaultValue @SettingsConstraints.OneClientIdOnePortal
         Map<@SettingsConstraints.PortalName String, @Valid Portal> portals) {
@@ -269,6 +272,20 @@ public record PartnerCenterProperties(
             @DefaultValue("false") boolean enabled,
             @DefaultValue List<String> allowedUsers,
             URI redirectUri) {}
+
+    /**
+     * The customers portals watch (GET /api/v1/customer-events).
+     *
+     * @param interval how often the fleet reads each watched customer's validation status and qualifications from
+     *     Partner Center: once per interval for the whole fleet, whatever the number of streams, portals and
+     *     replicas. A watch costs at most customers x 2 calls per interval.
+     * @param maxCustomers the most customers the fleet watches at once; a stream that would pass it is refused 429.
+     */
+    public record Watch(
+            @DefaultValue("5m") @NotNull @DurationMin(millis = 100)
+            Duration interval,
+
+            @DefaultValue("1000") @Min(1) int maxCustomers) {}
 
     /**
      * A portal of the partner's.

@@ -3,12 +3,15 @@
  * this package; the rest is its own.
  *
  * <pre>
- *  web, validation, qualification, eligibility          plain blocking code, on virtual threads
+ *  web, validation, qualification, eligibility, events  plain blocking code, on virtual threads
  *                 │
  *                 ▼
  *  ┌─ partnercenter (the front door) ─────────────────────────────────────────────────────────────┐
  *  │ PartnerCenter       the five operations; blocks once, here, and nowhere else on the way     │
  *  │ ConsentRenewal      the consent page's door: renew the App+User consent, with MFA, proven   │
+ *  │ CustomerWatch       the event stream's door: watched customers, read once per interval for  │
+ *  │                     the fleet (a lease each, WatchRoster), changes told to every replica    │
+ *  │ Watching, CustomerState, WatchLimitReached       a stream's watch, what it sends, its limit  │
  *  │ Answer, ValidationCode, CustomerQualification, ValidationStatus, QualificationUpdate,       │
  *  │ CreatedQualification, IdempotencyKey            what goes in and comes out                   │
  *  │ PartnerCenterException, IdempotencyConflict     how it fails: already what a portal is told  │

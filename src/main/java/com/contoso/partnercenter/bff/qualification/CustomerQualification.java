@@ -37,7 +37,8 @@ public record CustomerQualification(
                 example = "2020-12-03T10:37:38.885Z")
         String vettingCreatedDate) {
 
-    static CustomerQualification of(com.contoso.partnercenter.bff.partnercenter.CustomerQualification qualification) {
+    public static CustomerQualification of(
+            com.contoso.partnercenter.bff.partnercenter.CustomerQualification qualification) {
         return new CustomerQualification(
                 qualification.qualification(),
                 qualification.vettingStatus(),

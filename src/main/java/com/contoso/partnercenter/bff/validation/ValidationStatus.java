@@ -26,7 +26,8 @@ public record ValidationStatus(
         String lastUpdateDateTime) {
 
     /** The status of the type asked for, whatever spelling (or none) Partner Center answers with. */
-    static ValidationStatus of(String type, com.contoso.partnercenter.bff.partnercenter.ValidationStatus status) {
+    public static ValidationStatus of(
+            String type, com.contoso.partnercenter.bff.partnercenter.ValidationStatus status) {
         return new ValidationStatus(type, status.status(), status.lastUpdateDateTime());
     }
 }

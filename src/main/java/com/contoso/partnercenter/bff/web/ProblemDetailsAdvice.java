@@ -2,6 +2,7 @@ package com.contoso.partnercenter.bff.web;
 
 import com.contoso.partnercenter.bff.partnercenter.IdempotencyConflict;
 import com.contoso.partnercenter.bff.partnercenter.PartnerCenterException;
+import com.contoso.partnercenter.bff.partnercenter.WatchLimitReached;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,22 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
         return response.body(problem);
+    }
+
+    @ExceptionHandler(WatchLimitReached.class)
+    ResponseEntity<ProblemDetail> watchLimit(WatchLimitReached e, HttpServletRequest request) {
+        ProblemDetail problem = Problems.create(
+                HttpStatus.TOO_MANY_REQUESTS,
+                "watch-limit-reached",
+                "Too many customers watched",
+                e.getMessage(),
+                true,
+                request);
+        problem.setProperty("retryAfter", e.retryAfterSeconds());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .body(problem);
     }
 
     @ExceptionHandler(Exception.class)

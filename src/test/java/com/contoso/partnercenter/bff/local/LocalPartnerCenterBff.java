@@ -116,6 +116,8 @@ public final class LocalPartnerCenterBff {
         // The consent page, against the issuer's login page: sign in as the partner admin, with the claims it offers.
         properties.put("partner-center.consent.enabled", "true");
         properties.put("partner-center.consent.allowed-users", LocalTokenIssuer.PARTNER_ADMIN);
+        // The review switch shows on a stream within seconds, not the production default's five minutes.
+        properties.put("partner-center.watch.interval", "10s");
         properties.putAll(extra);
         try {
             return run(properties, args, () -> {

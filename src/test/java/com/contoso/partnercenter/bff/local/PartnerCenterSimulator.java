@@ -75,6 +75,16 @@ public final class PartnerCenterSimulator {
 
     public static final String MFA_ENFORCED = "enforced";
 
+    /**
+     * The review switch: with this scenario in state {@link #REVIEW_DECIDED} ({@code PUT
+     * /__admin/scenarios/partner-center-review/state} with {@code {"state": "decided"}}; {@code POST
+     * /__admin/scenarios/reset} ends it), Microsoft has decided on the customer under review ({@link #UNDER_REVIEW}):
+     * its account status is Allowed, as a watch of it sees at its next reading.
+     */
+    public static final String REVIEW = "partner-center-review";
+
+    public static final String REVIEW_DECIDED = "decided";
+
     private static final int OUTAGE_PRIORITY = 1;
     private static final int SPECIFIC = 2;
     private static final int GENERAL = 5;
@@ -189,6 +199,12 @@ public final class PartnerCenterSimulator {
     private static void stubStatuses(WireMockServer server) {
         status(server, ALLOWED, "Allowed");
         status(server, UNDER_REVIEW, "UnderReview");
+        // Added after the one above at the same priority, so it wins while its scenario is in that state.
+        server.stubFor(authorized(get(urlPathEqualTo("/v1/customers/" + UNDER_REVIEW + "/validationStatus")), SPECIFIC)
+                .inScenario(REVIEW)
+                .whenScenarioStateIs(REVIEW_DECIDED)
+                .willReturn(
+                        json(200, "{\"type\": \"account\", \"status\": \"Allowed\", \"lastUpdateDateTime\": \"\"}")));
         status(server, NOT_ALLOWED, "NotAllowed");
         status(server, UNKNOWN, "Unknown");
         status(server, NOT_READY, "Not Ready");

@@ -116,13 +116,13 @@ public final class Quota {
         if (!portals.shared()) {
             return;
         }
-        Map<String, Integer> shares = portals.shares();
         for (Operation operation : Operation.values()) {
             int perMinute = requestsPerMinute(operation);
-            for (String portal : perMinute > 0 ? shares.keySet() : Set.<String>of()) {
-                Gauge.builder(
-                                "partner.center.portal.guaranteed.per.minute",
-                                () -> guaranteedPerMinute(perMinute, portal, shares))
+            for (String portal : perMinute > 0 ? portals.everyShare().keySet() : Set.<String>of()) {
+                Gauge.builder("partner.center.portal.guaranteed.per.minute", () -> {
+                            Map<String, Integer> shares = portals.shares();
+                            return shares.containsKey(portal) ? guaranteedPerMinute(perMinute, portal, shares) : 0;
+                        })
                         .description(
                                 "Calls a minute to Partner Center guaranteed to the portal: its share of the quota")
                         .tags("portal", portal, "operation", operation.instanceName())
