@@ -203,7 +203,8 @@ export function createPartnerCenterBffClient(options: ClientOptions) {
       watchOptions: WatchOptions = {},
     ): Promise<void> {
       const { signal, onError } = watchOptions;
-      const url = new URL('/api/v1/customer-events', options.baseUrl);
+      // The base URL's own path kept (a gateway's prefix), as openapi-fetch keeps it.
+      const url = new URL(`${options.baseUrl.replace(/\/+$/, '')}/api/v1/customer-events`);
       for (const id of customerIds) url.searchParams.append('customerId', id);
       let failures = 0;
       while (!signal?.aborted) {

@@ -1,6 +1,8 @@
 package com.contoso.partnercenter.bff;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -107,6 +110,13 @@ class CustomerEventsTest extends EndToEndTest {
         assertThat(first.get(0).data().at("/qualifications/items").size()).isZero();
         assertThat(metric("partner_center_watched_customers")).isEqualTo(100);
         assertThat(metric("partner_center_watch_streams")).isEqualTo(1);
+        // The first states were this interval's readings: no second call for any customer at the next ticks.
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> hundred.stream()
+                                .mapToInt(CustomerEventsTest::statusReadings)
+                                .sum()
+                        == 100);
 
         EventStream tooMany = open(reader, customers(30));
         assertThat(tooMany.status()).isEqualTo(429);
@@ -193,6 +203,33 @@ class CustomerEventsTest extends EndToEndTest {
                 .isEqualTo("Education");
         assertThat(changed.data().at("/qualifications/items/0/vettingStatus").asString())
                 .isEqualTo("InReview");
+    }
+
+    @Test
+    void theCustomerIsAskedForAsThePortalSpelledItAndAnyAcceptGetsTheStream() throws Exception {
+        // Partner Center asked with the portal's spelling, as the GET endpoints ask it.
+        String upperCase = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
+        simulator.stubFor(get(urlPathEqualTo("/v1/customers/" + upperCase + "/validationStatus"))
+                .atPriority(1)
+                .willReturn(okJson("{\"type\": \"account\", \"status\": \"NotAllowed\"}")));
+        EventStream stream = EventStream.open(port, reader, List.of(upperCase), "GET", "application/json");
+        opened.add(stream);
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.header("Content-Type")).startsWith("text/event-stream");
+        Event current = stream.next(SOON);
+        assertThat(current.customerId()).isEqualTo(upperCase);
+        assertThat(current.data().at("/validationStatus/status").asString()).isEqualTo("NotAllowed");
+    }
+
+    @Test
+    void aHeadIsTheStreamsHeadersAndNoWatch() throws Exception {
+        String customer = UUID.randomUUID().toString();
+        EventStream head = EventStream.open(port, reader, List.of(customer), "HEAD", "text/event-stream");
+        opened.add(head);
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Content-Type")).startsWith("text/event-stream");
+        assertThat(head.endsWithin(SOON)).isTrue();
+        assertThat(statusReadings(customer)).as("nothing read for a HEAD").isZero();
     }
 
     @Test

@@ -58,6 +58,11 @@ public final class EventStream implements AutoCloseable {
 
     /** Opens the stream of these customers with the token; the answer's status says whether it started. */
     public static EventStream open(int port, String token, List<String> customerIds) {
+        return open(port, token, customerIds, "GET", "text/event-stream");
+    }
+
+    /** The same with another method (HEAD) or {@code Accept} header. */
+    public static EventStream open(int port, String token, List<String> customerIds, String method, String accept) {
         StringBuilder query = new StringBuilder();
         for (String id : customerIds) {
             query.append(query.isEmpty() ? "?" : "&").append("customerId=").append(id);
@@ -65,8 +70,8 @@ public final class EventStream implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/v1/customer-events" + query))
                 .header("Authorization", "Bearer " + token)
-                .header("Accept", "text/event-stream")
-                .GET()
+                .header("Accept", accept)
+                .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
         try {
             return new EventStream(HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream()));

@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -54,7 +56,8 @@ class CustomerEventsController {
         this.clock = clock;
     }
 
-    @GetMapping(path = "/api/v1/customer-events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    // Whatever the Accept header says (no produces): a portal that asks for JSON gets the stream, as with curl.
+    @GetMapping("/api/v1/customer-events")
     @Operation(
             operationId = "watchCustomers",
             summary = "Watch customers for changes (server-sent events)",
@@ -84,6 +87,7 @@ class CustomerEventsController {
                             required = true)
                     List<@CustomerId String> customerIds,
             @AuthenticationPrincipal Jwt token,
+            HttpServletRequest request,
             HttpServletResponse response)
             throws IOException {
         long distinct = customerIds == null
@@ -99,11 +103,12 @@ class CustomerEventsController {
             problem.setTitle("Invalid request");
             throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
         }
+        if (HttpMethod.HEAD.matches(request.getMethod())) {
+            eventStream(response); // the headers of the stream, and no watch: a HEAD has no body to wait for
+            return;
+        }
         try (Watching watching = watch.watch(customerIds)) {
-            response.setStatus(HttpServletResponse.SC_OK);
-            response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE + ";charset=UTF-8");
-            response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-            response.setHeader("X-Accel-Buffering", "no"); // nginx and its kin: pass each event on at once
+            eventStream(response);
             OutputStream out = response.getOutputStream();
             response.flushBuffer();
             send(watching, out, token.getExpiresAt());
@@ -112,6 +117,13 @@ class CustomerEventsController {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static void eventStream(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE + ";charset=UTF-8");
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        response.setHeader("X-Accel-Buffering", "no"); // nginx and its kin: pass each event on at once
     }
 
     private void send(Watching watching, OutputStream out, Instant expires) throws IOException, InterruptedException {

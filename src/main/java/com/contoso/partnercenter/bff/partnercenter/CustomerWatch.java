@@ -150,7 +150,8 @@ public class CustomerWatch implements SmartLifecycle {
         for (String id : asked.keySet()) {
             // In one step with the tick's removal of a customer nobody watches any more (computeIfPresent).
             watched.compute(id, (any, customer) -> {
-                Watched watching = customer != null ? customer : new Watched();
+                // New here: the stream's first state is this interval's reading (no second call while it comes).
+                Watched watching = customer != null ? customer : new Watched(asked.get(id), clock.instant());
                 watching.streams.add(stream);
                 return watching;
             });
@@ -162,13 +163,20 @@ public class CustomerWatch implements SmartLifecycle {
         // Not stopped when the stream closes sooner: a call cut off would only be an error nobody hears of.
         inBackground(Flux.fromIterable(asked.keySet())
                 .flatMap(
-                        id -> current(id)
+                        id -> current(id, asked.get(id))
                                 .doOnNext(current -> {
                                     Watched customer = watched.get(id);
-                                    if (customer != null && customer.known == null) {
-                                        customer.known(current, clock.instant());
+                                    if (customer == null) {
+                                        stream.offer(current);
+                                        return;
                                     }
-                                    stream.offer(current);
+                                    // A state heard meanwhile is newer than the cache's: it stands.
+                                    synchronized (customer) {
+                                        if (customer.known == null) {
+                                            customer.known = current;
+                                        }
+                                        stream.offer(current);
+                                    }
                                 })
                                 .onErrorResume(failure -> Mono.empty()), // the next reading will tell
                         CONCURRENCY)
@@ -206,7 +214,7 @@ public class CustomerWatch implements SmartLifecycle {
     void updated(String customerId) {
         String id = customerId.toLowerCase(Locale.ROOT);
         if (roster.contains(id)) {
-            inBackground(reading(id, watched.get(id)).contextWrite(this::asTheWatch));
+            inBackground(reading(id, watched.get(id), customerId).contextWrite(this::asTheWatch));
         }
     }
 
@@ -269,7 +277,7 @@ public class CustomerWatch implements SmartLifecycle {
                         }
                         Instant next = customer.nextReading.plus(interval);
                         customer.nextReading = next.isAfter(now) ? next : now.plus(interval);
-                        return reading(id, customer);
+                        return reading(id, customer, customer.asked);
                     });
         }
         if (now.isBefore(customer.nextTry)) {
@@ -291,13 +299,13 @@ public class CustomerWatch implements SmartLifecycle {
                         return Mono.empty();
                     }
                     customer.nextReading = now.plus(interval);
-                    return reading(id, customer);
+                    return reading(id, customer, customer.asked);
                 });
     }
 
     // One reading: both answers from Partner Center, the outcome counted, the state told to the fleet.
-    private Mono<Void> reading(String id, Watched customer) {
-        return fromPartnerCenter(id)
+    private Mono<Void> reading(String id, Watched customer, String asked) {
+        return fromPartnerCenter(id, asked)
                 .flatMap(read -> {
                     CustomerState before = customer == null ? null : customer.known;
                     boolean changed = !read.equals(before);
@@ -322,12 +330,15 @@ public class CustomerWatch implements SmartLifecycle {
                         .register(meters));
     }
 
-    private Mono<CustomerState> fromPartnerCenter(String id) {
-        return state(id, client.validationStatusFromPartnerCenter(id), client.qualificationsFromPartnerCenter(id));
+    // Partner Center is asked with the portal's spelling of the id, as the GET endpoints ask it; the watch keys on
+    // lower case.
+    private Mono<CustomerState> fromPartnerCenter(String id, String asked) {
+        return state(
+                id, client.validationStatusFromPartnerCenter(asked), client.qualificationsFromPartnerCenter(asked));
     }
 
-    private Mono<CustomerState> current(String id) {
-        return state(id, client.validationStatus(id, lastKnown -> true), client.qualifications(id));
+    private Mono<CustomerState> current(String id, String asked) {
+        return state(id, client.validationStatus(asked, lastKnown -> true), client.qualifications(asked));
     }
 
     // Both answers, each none where Partner Center has none (404); any other failure fails the state.
@@ -367,10 +378,10 @@ public class CustomerWatch implements SmartLifecycle {
 
     // ---- the fleet's channel
 
-    // On the channel, so every replica's streams hear it; straight to this replica's when the state does not answer.
+    // This replica's streams at once, every other replica's through the channel.
     private void tell(Heard heard) {
-        inBackground(state.publish(channel, json.writeValueAsString(heard))
-                .switchIfEmpty(Mono.fromRunnable(() -> heard(heard))));
+        heard(heard); // the echo from the channel changes nothing: each stream sends a state once
+        inBackground(state.publish(channel, json.writeValueAsString(heard)));
     }
 
     private void heard(String message) {
@@ -393,31 +404,32 @@ public class CustomerWatch implements SmartLifecycle {
         if (customer == null) {
             return;
         }
-        CustomerState known = customer.known;
-        CustomerState now;
-        switch (heard.part()) {
-            case Heard.STATE ->
-                now = new CustomerState(heard.customerId(), heard.validationStatus(), heard.qualifications());
-            case Heard.STATUS ->
-                now = known == null
-                        ? null
-                        : new CustomerState(known.customerId(), heard.validationStatus(), known.qualifications());
-            case Heard.QUALIFICATIONS ->
-                now = known == null
-                        ? null
-                        : new CustomerState(known.customerId(), known.validationStatus(), heard.qualifications());
-            default -> now = null;
-        }
-        if (now == null) {
-            return; // a part of a customer whose state this replica does not know yet: its first reading will tell
-        }
+        // Merged, kept and handed on in one step: a part merged into a state another thread has just replaced
+        // would bring the older part back.
         synchronized (customer) {
+            CustomerState known = customer.known;
+            CustomerState now = switch (heard.part()) {
+                case Heard.STATE ->
+                    new CustomerState(heard.customerId(), heard.validationStatus(), heard.qualifications());
+                case Heard.STATUS ->
+                    known == null
+                            ? null
+                            : new CustomerState(known.customerId(), heard.validationStatus(), known.qualifications());
+                case Heard.QUALIFICATIONS ->
+                    known == null
+                            ? null
+                            : new CustomerState(known.customerId(), known.validationStatus(), heard.qualifications());
+                default -> null;
+            };
+            if (now == null) {
+                return; // a part of a customer this replica knows nothing of yet: its first state will tell
+            }
             customer.known = now;
             if (Heard.STATE.equals(heard.part())) {
                 customer.knownAt = clock.instant();
             }
+            customer.streams.forEach(stream -> stream.offer(now));
         }
-        customer.streams.forEach(stream -> stream.offer(now));
     }
 
     /**
@@ -445,6 +457,7 @@ public class CustomerWatch implements SmartLifecycle {
 
     /** A customer this replica's streams watch. */
     private static final class Watched {
+        final String asked; // the first stream's spelling of the id, for Partner Center
         final Set<Watching> streams = ConcurrentHashMap.newKeySet();
         final AtomicBoolean busy = new AtomicBoolean();
         volatile CustomerState known;
@@ -453,9 +466,9 @@ public class CustomerWatch implements SmartLifecycle {
         volatile Instant nextReading = Instant.EPOCH;
         volatile Instant nextTry = Instant.EPOCH;
 
-        synchronized void known(CustomerState state, Instant at) {
-            known = state;
-            knownAt = at;
+        Watched(String asked, Instant firstStateAsked) {
+            this.asked = asked;
+            this.knownAt = firstStateAsked;
         }
     }
 
@@ -466,7 +479,13 @@ public class CustomerWatch implements SmartLifecycle {
         stopping = false; // started again after a stop (a paused test context is)
         listening = state.listen(channel).subscribe(this::heard);
         inBackground(roster.reload().then(Mono.fromRunnable(this::shareTheQuota)));
-        ticking = Flux.interval(tick, tick).onBackpressureDrop().subscribe(any -> tick());
+        ticking = Flux.interval(tick, tick).onBackpressureDrop().subscribe(any -> {
+            try {
+                tick();
+            } catch (RuntimeException failure) { // one failed tick, not the end of every reading
+                log.warn("A tick of the watch failed", failure);
+            }
+        });
     }
 
     /** Ends every stream: a pod that is told to stop does not wait on open streams. */

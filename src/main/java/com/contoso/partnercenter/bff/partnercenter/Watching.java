@@ -41,13 +41,13 @@ public final class Watching implements AutoCloseable {
             return;
         }
         CustomerState theirs = new CustomerState(id, state.validationStatus(), state.qualifications());
-        synchronized (given) {
+        synchronized (given) { // queued in the order decided: the last one queued is the one given
             if (theirs.equals(given.get(id))) {
                 return;
             }
             given.put(id, theirs);
+            states.add(theirs);
         }
-        states.add(theirs);
     }
 
     /** The service stops: the stream ends. */
