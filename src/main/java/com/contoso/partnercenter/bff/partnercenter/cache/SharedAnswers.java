@@ -64,6 +64,8 @@ public final class SharedAnswers {
 
     private final FleetState state;
     private final JsonMapper json;
+    // The most replicas one invalidation reached, for a Redis Cluster's partial count of receivers.
+    private volatile long mostTold;
     private final Duration deadline;
     private final Duration staleIfError;
     private final Clock clock;
@@ -303,11 +305,19 @@ public final class SharedAnswers {
     // Until every replica that received the message has dropped its copies (so that a portal that reads on
     // another replica right after the update reads the new answer), within TOLD_WITHIN: one slower than that
     // drops them a moment later.
+    //
+    // A Redis Cluster counts only the receivers on the node the message was published to: there the wait is for as
+    // many replicas as the most an earlier invalidation reached, and the first one waits all of TOLD_WITHIN to learn
+    // how many that is (with a replica fewer since, each waits all of TOLD_WITHIN: an update, not a read, pays it).
     private Mono<Void> everyoneTold(String toldKey, long receivers) {
+        boolean counted = state.countsEveryReceiver();
+        long expected = counted ? receivers : Math.max(receivers, mostTold);
+        boolean learning = !counted && mostTold == 0;
         return Flux.interval(Duration.ZERO, TOLD_POLL)
                 .onBackpressureDrop() // a look slower than the poll skips ticks
                 .concatMap(poll -> state.get(toldKey).map(Long::parseLong).defaultIfEmpty(0L))
-                .filter(told -> told >= receivers)
+                .doOnNext(told -> mostTold = Math.max(mostTold, told))
+                .filter(told -> !learning && told >= expected)
                 .next()
                 .timeout(TOLD_WITHIN, Mono.empty())
                 .then();

@@ -146,6 +146,14 @@ public abstract class FleetState {
     /** Sends {@code message} to every listener of {@code channel}, this replica's included; how many got it. */
     public abstract Mono<Long> publish(String channel, String message);
 
+    /**
+     * Whether {@link #publish} counts every listener that got the message. Not in a Redis Cluster: there PUBLISH
+     * counts only the clients of the node it was sent to.
+     */
+    public boolean countsEveryReceiver() {
+        return true;
+    }
+
     /** Messages on a channel, for as long as the service runs. */
     public abstract Flux<String> listen(String channel);
 

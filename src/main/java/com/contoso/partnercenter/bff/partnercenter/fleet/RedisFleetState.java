@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Flux;
@@ -107,11 +108,20 @@ public final class RedisFleetState extends FleetState implements HealthIndicator
     private volatile Instant nextProbe = Instant.MIN;
     private volatile String lastFailure;
 
+    private final boolean cluster;
+
     public RedisFleetState(ReactiveStringRedisTemplate redis, PartnerCenterProperties.Fleet properties, Clock clock) {
         super(properties.keyPrefix(), clock);
         this.redis = redis;
         this.timeout = properties.timeout();
         this.standIn = new InMemoryFleetState(properties.keyPrefix(), clock);
+        this.cluster =
+                redis.getConnectionFactory() instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
+    }
+
+    @Override
+    public boolean countsEveryReceiver() {
+        return !cluster;
     }
 
     @Override
