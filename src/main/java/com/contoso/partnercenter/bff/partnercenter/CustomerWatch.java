@@ -235,8 +235,7 @@ public class CustomerWatch implements SmartLifecycle {
         watched.forEach((id, customer) -> {
             if (watched.computeIfPresent(id, (any, known) -> known.streams.isEmpty() ? null : known) == null) {
                 if (customer.reader) {
-                    // Another replica whose streams watch it takes over at its next try.
-                    inBackground(state.replace(leaseKey(id), replica, "", Duration.ofMillis(1)));
+                    inBackground(release(id)); // another replica whose streams watch it takes over at its next try
                 }
             } else if (customer.busy.compareAndSet(false, true)) {
                 due.add(turn(id, customer, now)
@@ -365,6 +364,11 @@ public class CustomerWatch implements SmartLifecycle {
     // Work no request waits for: its failure is logged, once, rather than dropped by Reactor as an ERROR.
     private static void inBackground(Publisher<?> work) {
         Flux.from(work).subscribe(null, failure -> log.warn("The watch's work in the background failed", failure));
+    }
+
+    // The lease, if this replica still holds it (one whose hold ran out may be another's by now).
+    private Mono<Boolean> release(String id) {
+        return state.replace(leaseKey(id), replica, "", Duration.ofMillis(1));
     }
 
     private String leaseKey(String id) {
@@ -503,6 +507,14 @@ public class CustomerWatch implements SmartLifecycle {
             channel.dispose();
         }
         streams.forEach(Watching::end);
+        // The leases this replica holds are free at once for the others (rather than when they run out), within a
+        // second at most: a stopping pod does not wait on Redis either.
+        PartnerCenter.waitFor(Flux.fromIterable(watched.entrySet())
+                .filter(customer -> customer.getValue().reader)
+                .flatMap(customer -> release(customer.getKey()))
+                .then()
+                .timeout(Duration.ofSeconds(1), Mono.empty())
+                .onErrorResume(failure -> Mono.empty()));
     }
 
     @Override
