@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.contoso.partnercenter.bff.EndToEnd;
+import com.contoso.partnercenter.bff.EventStream;
 import com.contoso.partnercenter.bff.RawHttp;
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
@@ -372,6 +373,42 @@ abstract class FleetChecks {
             if (during != null) {
                 during.stop();
             }
+        }
+    }
+
+    /**
+     * The watch on this topology: the fleet's roster (compare-and-set) and channel carry a stream on one replica and
+     * an update through another; with the 5-minute interval, the event within 2 s can only be the update's.
+     */
+    @Test
+    @Order(9)
+    void anUpdateThroughOneReplicaReachesAWatchingStreamOnAnother() throws Exception {
+        String customer = UUID.randomUUID().toString();
+        try (EventStream stream = EventStream.open(replica(1).port, token, List.of(customer))) {
+            assertThat(stream.next(java.time.Duration.ofSeconds(5)))
+                    .as("the first state")
+                    .isNotNull();
+            assertThat(replica(2).management("/actuator/prometheus").body())
+                    .as("the roster is the fleet's")
+                    .containsPattern("(?m)^partner_center_watched_customers(\\{[^}]*})? [1-9]");
+            String writer = EndToEnd.token(
+                    issuer,
+                    List.of(LocalTokenIssuer.AUDIENCE),
+                    java.util.Map.of("scp", "partner-center.read partner-center.write"),
+                    3600);
+            assertThat(replica(0)
+                            .post(
+                                    "/api/v1/customers/" + customer + "/qualifications",
+                                    writer,
+                                    "{\"qualification\": \"Education\"}")
+                            .status())
+                    .isEqualTo(201);
+            EventStream.Event changed = stream.next(java.time.Duration.ofSeconds(2));
+            assertThat(changed).as("the update's event within 2 s").isNotNull();
+            assertThat(changed.data()
+                            .at("/qualifications/items/0/vettingStatus")
+                            .asString())
+                    .isEqualTo("InReview");
         }
     }
 
