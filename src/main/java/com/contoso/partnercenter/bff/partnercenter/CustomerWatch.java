@@ -29,6 +29,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -357,7 +358,7 @@ public class CustomerWatch implements SmartLifecycle {
                         failure -> Mono.just(Optional.empty()));
     }
 
-    private reactor.util.context.Context asTheWatch(reactor.util.context.Context context) {
+    private Context asTheWatch(Context context) {
         return context.put(CallingPortal.MDC_KEY, PORTAL).put(CorrelationId.MDC_KEY, CorrelationId.newId());
     }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.contoso.partnercenter.bff.EndToEnd;
 import com.contoso.partnercenter.bff.EventStream;
+import com.contoso.partnercenter.bff.Fixture;
 import com.contoso.partnercenter.bff.local.LocalTokenIssuer;
 import com.contoso.partnercenter.bff.local.PartnerCenterSimulator;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -31,22 +32,20 @@ class FleetWatchTest {
     static final Duration SOON = Duration.ofSeconds(5);
     static final Duration INTERVAL = Duration.ofSeconds(3);
 
+    // The test run's simulator and issuer; a Redis of its own.
+    static final WireMockServer partnerCenter = Fixture.simulator();
+    static final MockOAuth2Server issuer = Fixture.issuer();
     static RedisServer redis;
-    static WireMockServer partnerCenter;
-    static MockOAuth2Server issuer;
 
     @BeforeAll
     static void start() {
         redis = RedisServer.start();
-        partnerCenter = PartnerCenterSimulator.start(0);
-        issuer = LocalTokenIssuer.start(0);
     }
 
     @AfterAll
     static void stop() {
-        partnerCenter.stop();
-        issuer.shutdown();
         redis.close();
+        Fixture.resetSimulator();
     }
 
     static int statusReadings(String customer) {
