@@ -28,7 +28,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.TestPropertySource;
 
@@ -40,6 +43,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = {"partner-center.watch.interval=1m", "partner-center.watch.max-customers=120"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(OutputCaptureExtension.class)
 class CustomerEventsTest extends EndToEndTest {
 
     static final Duration SOON = Duration.ofSeconds(5);
@@ -230,6 +234,29 @@ class CustomerEventsTest extends EndToEndTest {
         assertThat(head.header("Content-Type")).startsWith("text/event-stream");
         assertThat(head.endsWithin(SOON)).isTrue();
         assertThat(statusReadings(customer)).as("nothing read for a HEAD").isZero();
+    }
+
+    @Test
+    void aCustomerPartnerCenterFailsOnSendsNothingAndLogsEachFailedCallOnce(CapturedOutput output) throws Exception {
+        String failing = PartnerCenterSimulator.PERMANENT_FAILURE;
+        String fine = UUID.randomUUID().toString();
+        EventStream stream = open(reader, List.of(failing, fine));
+        Event first = stream.next(SOON);
+        assertThat(first.customerId()).isEqualTo(fine);
+        assertThat(stream.next(Duration.ofSeconds(1)))
+                .as("no event for the customer that failed")
+                .isNull();
+        // Its two calls (status, qualifications) failed: a line each, and no error dropped by Reactor.
+        await().atMost(SOON)
+                .until(() -> output.getOut()
+                                .lines()
+                                .filter(line -> line.contains(failing))
+                                .count()
+                        >= 2);
+        assertThat(output.getOut().lines().filter(line -> line.contains(failing)))
+                .hasSize(2)
+                .allSatisfy(line -> assertThat(line).contains("failed: 502"));
+        assertThat(output.getOut()).doesNotContain("onErrorDropped");
     }
 
     @Test
